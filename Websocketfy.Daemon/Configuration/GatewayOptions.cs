@@ -1,0 +1,43 @@
+using System.Net;
+
+namespace Websocketfy.Daemon.Configuration;
+
+/// <summary>Every setting of the daemon, resolved from command line, environment, config file and defaults.
+/// One type, so `--help`, websocketfy.conf and the docs can be checked against it.</summary>
+public sealed record GatewayOptions
+{
+    public IPAddress Bind { get; init; } = IPAddress.IPv6Any;
+    public int Port { get; init; } = 8080;
+    public string SirenHost { get; init; } = "127.0.0.1";
+    public int SirenPort { get; init; } = 3434;
+    public string Root { get; init; } = "./fs";
+
+    public int MaxConnections { get; init; } = 4096;
+    public int MaxConnectionsPerIp { get; init; } = 256;
+    public int MaxMessageSize { get; init; } = 1024 * 1024;
+    public long MaxReplySize { get; init; } = 1024L * 1024 * 1024;
+    public int MaxQueuedCommands { get; init; } = 64;
+    public int MaxHeaderSize { get; init; } = 8192;
+
+    public int SirenPoolSize { get; init; } = 16;
+    public TimeSpan SirenConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan SirenTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Reply bytes kept in memory per command before spooling to a temporary file.</summary>
+    public int SpoolMemoryLimit { get; init; } = 4 * 1024 * 1024;
+    public string SpoolDirectory { get; init; } = Path.GetTempPath();
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Zero = off.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.Zero;
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Empty = every origin allowed (with a startup warning). "*" must be given explicitly.</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+    public bool RequireOrigin { get; init; }
+
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}
