@@ -49,17 +49,13 @@ public sealed class Utf8Sanitizer
             }
         }
 
-        int validEnd = input.Length - IncompleteTailLength(input);
-        // Fast path: a read is nearly always valid UTF-8 but for a sequence cut at its end. A valid
-        // prefix ends on a code point boundary, so it can be copied apart from what follows it.
-        if (Utf8.IsValid(input[..validEnd]))
+        while (!input.IsEmpty)
         {
-            input[..validEnd].CopyTo(output[written..]);
-            written += validEnd;
-            input = input[validEnd..];
+            written += CopyValidPrefix(ref input, output[written..]);
+            written += RepairFirstFault(ref input, output[written..], final);
         }
 
-        return written + Repair(input, output[written..], final);
+        return written;
     }
 
     public void Reset() => _carryCount = 0;
@@ -110,9 +106,28 @@ public sealed class Utf8Sanitizer
         return consumed - carried;
     }
 
-    /// <summary>Copies valid code points and replaces invalid subsequences; an incomplete but so far valid
-    /// sequence at the end is carried (or, when final, replaced).</summary>
-    private int Repair(ReadOnlySpan<byte> input, Span<byte> output, bool final)
+    /// <summary>Fast path: copies all of <paramref name="input"/> but a sequence cut at its end when that
+    /// much is valid UTF-8, which is what nearly every read is. A valid prefix ends on a code point
+    /// boundary, so it is safe to copy apart from what follows. Returns the bytes copied (0 or all).</summary>
+    /// <remarks>Utf8.IsValid stops at the first invalid byte, so a failed try costs no more than the
+    /// slow path's own walk to that byte: retrying after every fault keeps the whole conversion linear.</remarks>
+    private static int CopyValidPrefix(ref ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        int validEnd = input.Length - IncompleteTailLength(input);
+        if (!Utf8.IsValid(input[..validEnd]))
+        {
+            return 0;
+        }
+
+        input[..validEnd].CopyTo(output);
+        input = input[validEnd..];
+        return validEnd;
+    }
+
+    /// <summary>Slow path: copies valid code points up to and including the replacement of the first
+    /// invalid subsequence, then returns so the fast path can try the rest. An incomplete but so far
+    /// valid sequence at the end is carried (or, when final, replaced).</summary>
+    private int RepairFirstFault(ref ReadOnlySpan<byte> input, Span<byte> output, bool final)
     {
         int written = 0;
         while (!input.IsEmpty)
@@ -137,9 +152,14 @@ public sealed class Utf8Sanitizer
             {
                 input[..consumed].CopyTo(output[written..]);
                 written += consumed;
+                input = input[consumed..];
+                continue;
             }
-            else if (status == OperationStatus.NeedMoreData && !final)
+
+            if (status == OperationStatus.NeedMoreData && !final)
             {
+                // Only a valid but unfinished sequence reaching the end of the input needs more data.
+                Debug.Assert(consumed == input.Length && consumed <= MaxCarry);
                 input.CopyTo(_carry);
                 _carryCount = input.Length;
             }
@@ -149,6 +169,7 @@ public sealed class Utf8Sanitizer
             }
 
             input = input[consumed..];
+            break;
         }
 
         return written;
