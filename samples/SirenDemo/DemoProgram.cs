@@ -12,6 +12,9 @@ public static class DemoProgram
     public const int ExitCannotListen = 69;
     public const int ExitDatabase = 74;
 
+    // Log lines come from the serving thread and from here; one at a time keeps them whole.
+    private static readonly Lock LogLock = new();
+
     /// <summary>Runs the seeded demo server until <paramref name="stop"/> is cancelled.</summary>
     /// <param name="log">Receives the startup line, one line per connection and per command, and errors.</param>
     /// <param name="started">Called with the running server once it listens (tests read the port from it).</param>
@@ -74,7 +77,7 @@ public static class DemoProgram
     private static void WriteLogLine(TextWriter log, string line)
     {
         string stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-        lock (log)
+        lock (LogLock)
         {
             log.WriteLine($"{stamp} siren-demo: {line}");
         }

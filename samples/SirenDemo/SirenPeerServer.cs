@@ -18,6 +18,7 @@ public sealed class SirenPeerServer : IAsyncDisposable
     private CommandDispatcher? _dispatcher;
     private ServeLoop? _loop;
     private volatile SirenFault _fault;
+    private bool _disposed;
 
     public SirenPeerServer(SirenPeerOptions? options = null)
     {
@@ -83,6 +84,7 @@ public sealed class SirenPeerServer : IAsyncDisposable
     /// <exception cref="SocketException">The address or port cannot be bound.</exception>
     public void Start()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_loop is not null)
         {
             throw new InvalidOperationException("The SiREN peer is already running.");
@@ -145,6 +147,7 @@ public sealed class SirenPeerServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await StopAsync().ConfigureAwait(false);
         if (_database is not null)
         {

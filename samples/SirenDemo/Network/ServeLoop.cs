@@ -132,9 +132,14 @@ internal sealed class ServeLoop
                 }
             }
         }
-        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException && _stopping.IsCancellationRequested)
         {
             // A socket was closed under Select by StopAsync.
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            // Not expected: say so, rather than leave a peer that silently stopped answering.
+            Log($"serving thread failed: {ex.GetType().Name}: {ex.Message}");
         }
         finally
         {
