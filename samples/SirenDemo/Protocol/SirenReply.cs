@@ -1,0 +1,23 @@
+namespace Websocketfy.SirenDemo.Protocol;
+
+/// <summary>What SiREN does in answer to one chunk.</summary>
+/// <param name="Body">Text written before the prompt (empty for none).</param>
+/// <param name="WritePrompt">Whether the prompt follows (not after a blank command).</param>
+/// <param name="CloseConnection">QUIT: close the socket and write nothing.</param>
+internal readonly record struct SirenReply(string Body, bool WritePrompt, bool CloseConnection)
+{
+    public static SirenReply PromptOnly => new(string.Empty, true, false);
+
+    public static SirenReply BareNewline => new("\n", false, false);
+
+    public static SirenReply Close => new(string.Empty, false, true);
+
+    public static SirenReply WithBody(string body) => new(body, true, false);
+
+    /// <summary>SiREN's parser/checker error: a headline, then one line per error.</summary>
+    public static SirenReply Failed(params string[] errorLines) =>
+        WithBody("Command failed.\n" + string.Concat(errorLines.Select(line => line + "\n")));
+
+    /// <summary>SiREN's answer when executing the query threw.</summary>
+    public static SirenReply Fatal => WithBody("Fatal error executing the query.\n");
+}
