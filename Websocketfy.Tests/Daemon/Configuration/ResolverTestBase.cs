@@ -26,6 +26,10 @@ public abstract class ResolverTestBase
     protected OptionsResolution Resolve(Func<string, string?> environment, params string[] arguments) =>
         OptionsResolver.Resolve(["--root", FileRoot, .. arguments], environment);
 
+    /// <summary>Resolves exactly the given command line, for tests about --root itself.</summary>
+    protected static OptionsResolution ResolveAsGiven(params string[] arguments) =>
+        OptionsResolver.Resolve(arguments, TestEnvironment.Empty);
+
     protected static GatewayOptions Succeeded(OptionsResolution resolution)
     {
         Assert.That(resolution.Error, Is.Null, "resolution failed");
