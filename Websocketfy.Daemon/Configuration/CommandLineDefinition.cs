@@ -13,10 +13,6 @@ internal sealed class CommandLineDefinition
         "WebSocket gateway: relays SQL commands from browser and WebAssembly clients to a SiREN server "
         + "and serves files from a read-only tree.";
 
-    /// <summary>Wide enough for the option column plus a readable description column; fixed so the help
-    /// looks the same on a terminal, in a pipe and in tests.</summary>
-    private const int HelpWidth = 110;
-
     private readonly List<(Setting Setting, Option Option)> _settingOptions = [];
 
     public CommandLineDefinition()
@@ -42,9 +38,9 @@ internal sealed class CommandLineDefinition
 
         foreach (Option option in Root.Options)
         {
+            // The built-in help wraps to the terminal's width, and not at all into a pipe.
             if (option is HelpOption help && help.Action is HelpAction builtIn)
             {
-                builtIn.MaxWidth = HelpWidth;
                 help.Action = new HelpWithEpilogAction(builtIn);
             }
             else if (option is VersionOption version)
