@@ -23,10 +23,31 @@ internal static class DirectoryChecks
         {
             return $"root {shown} cannot be read ({Reason(exception)})";
         }
-        // ...and reaching anything inside it needs search permission: stat of "root/." fails without it.
-        if (!Directory.Exists(Path.Combine(root, ".")))
+        // ...and reaching anything inside it needs search (execute) permission, which listing does not
+        // test. Opening a name that cannot exist there tells them apart: "not found" means the lookup
+        // ran, "access denied" means it was not allowed. (.NET folds "root/." back to "root", so a
+        // stat of that would only test the parent.)
+        if (!CanLookUpNamesIn(root))
             return $"root {shown} cannot be searched (permission denied to enter it)";
         return null;
+    }
+
+    private static bool CanLookUpNamesIn(string directory)
+    {
+        string absent = Path.Combine(directory, $".websocketfy-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var stream = new FileStream(absent, FileMode.Open, FileAccess.Read);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The spool directory must exist and accept a new file. Returns the problem, or null.</summary>

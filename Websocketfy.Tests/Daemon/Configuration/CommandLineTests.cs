@@ -92,6 +92,14 @@ public class CommandLineTests : ResolverTestBase
     }
 
     [Test]
+    public async Task VersionWithOtherArguments_IsAUsageError()
+    {
+        Assert.That(await Run("--version", "--port", "1"), Is.EqualTo(ExitCodes.Usage));
+        Assert.That(_stderr.ToString(), Is.EqualTo("websocketfy: --version option cannot be combined with other arguments." + Environment.NewLine));
+        Assert.That(_stdout.ToString(), Is.Empty);
+    }
+
+    [Test]
     public async Task Error_IsOneLineOnStderrWithTheProgramNameAndTheExitCode()
     {
         Assert.That(await RunWithRoot("--port", "70000"), Is.EqualTo(ExitCodes.Usage));

@@ -190,16 +190,16 @@ public class ValidationTests : ResolverTestBase
     [Test]
     public void ResolvedRoot_IsAbsolute()
     {
-        string previous = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = Scratch.Path;
-        try
-        {
-            Assert.That(Succeeded(ResolveAsGiven("--root", "fs")).Root, Is.EqualTo(FileRoot));
-        }
-        finally
-        {
-            Environment.CurrentDirectory = previous;
-        }
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, FileRoot);
+        Assume.That(Path.IsPathRooted(relative), Is.False, "the temp directory is on another drive");
+        Assert.That(Succeeded(ResolveAsGiven("--root", relative)).Root, Is.EqualTo(FileRoot));
+    }
+
+    [Test]
+    public void Resolution_DeconstructsIntoOptionsErrorAndExitCode()
+    {
+        var (options, error, exitCode) = Resolve("--port", "9000");
+        Assert.That((options?.Port, error, exitCode), Is.EqualTo(((int?)9000, (string?)null, ExitCodes.Ok)));
     }
 
     [Test]
