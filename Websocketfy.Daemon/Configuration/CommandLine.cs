@@ -57,11 +57,11 @@ public static class CommandLine
         Func<string, string?> getEnvironment,
         CancellationToken token)
     {
-        OptionsResolution resolution = OptionsResolver.Resolve(definition, parse, getEnvironment);
-        if (resolution.Options is null)
-            return Fail(stderr, resolution.Error!, resolution.ExitCode);
         try
         {
+            OptionsResolution resolution = OptionsResolver.Resolve(definition, parse, getEnvironment);
+            if (resolution.Options is null)
+                return Fail(stderr, resolution.Error!, resolution.ExitCode);
             return await runDaemon(resolution.Options, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -118,6 +118,21 @@ public class CommandLineTests : ResolverTestBase
     }
 
     [Test]
+    public async Task DirectiveSyntax_IsAnUnknownArgumentNotACompletionRequest()
+    {
+        Assert.That(await RunWithRoot("[suggest]"), Is.EqualTo(ExitCodes.Usage));
+        Assert.That(_stderr.ToString(), Is.EqualTo("websocketfy: Unrecognized command or argument '[suggest]'." + Environment.NewLine));
+        Assert.That(_stdout.ToString(), Is.Empty);
+    }
+
+    [Test]
+    public async Task BundledShortFlags_AreNotUnbundled()
+    {
+        Assert.That(await RunWithRoot("-?h"), Is.EqualTo(ExitCodes.Usage));
+        Assert.That(_stdout.ToString(), Is.Empty);
+    }
+
+    [Test]
     public async Task LegacyFlagError_IsReportedWithTheProgramName()
     {
         Assert.That(await Run("-pi"), Is.EqualTo(ExitCodes.Usage));
