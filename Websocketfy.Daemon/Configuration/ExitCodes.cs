@@ -1,18 +1,23 @@
 namespace Websocketfy.Daemon.Configuration;
 
 /// <summary>Distinct process exit codes, so a unit file or script can tell startup failures apart.
-/// Values follow sysexits.h where one fits.</summary>
+/// Values follow sysexits.h where one fits. --help lists them (<see cref="HelpEpilog"/>).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
-    /// <summary>Unknown option, malformed value (bad port, unparsable --siren, ...).</summary>
+    /// <summary>Unknown option, malformed value (bad port, unparsable --siren, ...) on the command line,
+    /// including the legacy -hi/-pi/-hs/-ps flags.</summary>
     public const int Usage = 64;
-    /// <summary>--config file missing/unreadable, or an unknown key / bad line in it.</summary>
+    /// <summary>--config file missing/unreadable, or an unknown key / bad line / bad value in it;
+    /// also a bad value in a WEBSOCKETFY_* environment variable (configuration, not command-line usage).</summary>
     public const int Config = 78;
     /// <summary>--root missing, not a directory, or unreadable.</summary>
     public const int RootUnusable = 66;
-    /// <summary>The listening port is already in use or cannot be bound.</summary>
+    /// <summary>The listening port is already in use or cannot be bound. Detected by the listener when it
+    /// binds, after the options were accepted; the host maps that failure to this code.</summary>
     public const int CannotListen = 69;
     /// <summary>An unexpected fault at run time.</summary>
     public const int Software = 70;
+    /// <summary>--spool-directory missing, not a directory, or not writable (EX_CANTCREAT).</summary>
+    public const int SpoolUnusable = 73;
 }

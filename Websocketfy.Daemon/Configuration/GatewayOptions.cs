@@ -40,4 +40,7 @@ public sealed record GatewayOptions
     public bool RequireOrigin { get; init; }
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>
+    public string? ConfigFile { get; init; }
 }

@@ -1,0 +1,159 @@
+using Websocketfy.Daemon.Configuration.Syntax;
+
+namespace Websocketfy.Daemon.Configuration;
+
+/// <summary>Every setting of the daemon, in the order --help and websocketfy.conf present them.
+/// The command line, the environment and the config file are all built from this one list.</summary>
+internal static class SettingCatalog
+{
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        // Where to listen, where SiREN is, what to serve.
+        new Setting<int>
+        {
+            Key = "port", ValueName = "PORT",
+            Description = "TCP port for WebSocket clients and the operator endpoints (/healthz, /metrics); "
+                + "0 = any free port (the daemon logs the port it got).",
+            Parse = PortSyntax.ParseListenPort, Get = o => o.Port, Set = (o, v) => o with { Port = v }, FormatValue = Invariant,
+        },
+        new Setting<System.Net.IPAddress>
+        {
+            Key = "bind", ValueName = "IP",
+            Description = "Local IP address to listen on; :: = every interface, IPv4 and IPv6 (dual-stack), "
+                + "0.0.0.0 = every IPv4 interface.",
+            Parse = AddressSyntax.ParseBindAddress, Get = o => o.Bind, Set = (o, v) => o with { Bind = v }, FormatValue = v => v.ToString(),
+        },
+        new Setting<SirenAddress>
+        {
+            Key = "siren", ValueName = "HOST:PORT",
+            Description = "The SiREN server SQL commands are relayed to: host:port, [IPv6]:port, or a host alone (port 3434).",
+            Parse = SirenAddress.Parse,
+            Get = o => new SirenAddress(o.SirenHost, o.SirenPort),
+            Set = (o, v) => o with { SirenHost = v.Host, SirenPort = v.Port },
+            FormatValue = v => v.ToString(),
+        },
+        new Setting<string>
+        {
+            Key = "root", ValueName = "DIR",
+            Description = "Read-only file tree that REQUEST paths are relative to; must be a readable directory. "
+                + "A relative path is taken from the working directory.",
+            Parse = ParsePath, Get = o => o.Root, Set = (o, v) => o with { Root = v }, FormatValue = v => v,
+        },
+
+        // Limits that bound what one client, or all of them, can cost.
+        Count("max-connections", "Most client connections open at once; further ones are refused.",
+            o => o.MaxConnections, (o, v) => o with { MaxConnections = v }),
+        Count("max-connections-per-ip", "Most client connections open at once from one IP address.",
+            o => o.MaxConnectionsPerIp, (o, v) => o with { MaxConnectionsPerIp = v }),
+        Size("max-message-size", "Largest client message (one command); a larger one closes the connection with 1009.",
+            o => o.MaxMessageSize, (o, v) => o with { MaxMessageSize = (int)v }, min: 1, max: int.MaxValue),
+        Size("max-reply-size", "Largest SiREN reply to one command; a larger one closes the connection with 1011 \"reply too large\".",
+            o => o.MaxReplySize, (o, v) => o with { MaxReplySize = v }, min: 1, max: long.MaxValue),
+        Count("max-queued-commands", "Commands one connection may send ahead of their replies; one more closes the connection with 1008.",
+            o => o.MaxQueuedCommands, (o, v) => o with { MaxQueuedCommands = v }),
+        Size("max-header-size", "Largest HTTP request head (request line and headers) of a connection's upgrade request.",
+            o => o.MaxHeaderSize, (o, v) => o with { MaxHeaderSize = (int)v }, min: 1024, max: int.MaxValue),
+
+        // The SiREN side.
+        Count("siren-pool-size", "Most connections to SiREN open at once, shared by all clients.",
+            o => o.SirenPoolSize, (o, v) => o with { SirenPoolSize = v }),
+        Duration("siren-connect-timeout", "Time to connect to SiREN and get its prompt; then the reply is \"SiREN server is unavailable\".",
+            o => o.SirenConnectTimeout, (o, v) => o with { SirenConnectTimeout = v }),
+        Duration("siren-timeout", "Longest silence from SiREN while a reply is due; then the reply is \"SiREN server did not answer\".",
+            o => o.SirenTimeout, (o, v) => o with { SirenTimeout = v }),
+        Size("spool-memory-limit", "Reply bytes kept in memory per command for a slow client before the rest goes to a temporary file; 0 = always a file.",
+            o => o.SpoolMemoryLimit, (o, v) => o with { SpoolMemoryLimit = (int)v }, min: 0, max: int.MaxValue),
+        new Setting<string>
+        {
+            Key = "spool-directory", ValueName = "DIR",
+            Description = "Directory for those temporary files; must be a writable directory.",
+            DefaultNote = "the system temporary directory ($TMPDIR, else /tmp)",
+            Parse = ParsePath, Get = o => o.SpoolDirectory, Set = (o, v) => o with { SpoolDirectory = v }, FormatValue = v => v,
+        },
+
+        // Client connection timing.
+        Duration("handshake-timeout", "Time a new connection has to complete its WebSocket upgrade request.",
+            o => o.HandshakeTimeout, (o, v) => o with { HandshakeTimeout = v }),
+        Duration("ping-interval", "Quiet time on a connection after which the server sends a ping.",
+            o => o.PingInterval, (o, v) => o with { PingInterval = v }),
+        Duration("ping-timeout", "Time a client has to answer a ping before it is disconnected.",
+            o => o.PingTimeout, (o, v) => o with { PingTimeout = v }),
+        Duration("idle-timeout", "Close a connection that sends no command for this long; 0 = never.",
+            o => o.IdleTimeout, (o, v) => o with { IdleTimeout = v }, zeroMeansOff: true),
+        Duration("send-timeout", "Longest a send to a client may make no progress before the connection is dropped.",
+            o => o.SendTimeout, (o, v) => o with { SendTimeout = v }),
+        Duration("close-timeout", "Time to wait for the client's close frame after the server sent its own.",
+            o => o.CloseTimeout, (o, v) => o with { CloseTimeout = v }),
+        Duration("shutdown-timeout", "On SIGTERM, time running commands and transfers get to finish before connections close with 1001.",
+            o => o.ShutdownTimeout, (o, v) => o with { ShutdownTimeout = v }),
+
+        // Who may connect.
+        new Setting<IReadOnlyList<string>>
+        {
+            Key = "allowed-origins", ValueName = "LIST",
+            Description = "Web origins allowed to connect (the Origin header), comma-separated, repeatable; * = any. "
+                + "Requests without an Origin header (non-browser clients) pass unless --require-origin.",
+            DefaultNote = "empty = every origin, with a startup warning",
+            Parse = OriginListSyntax.Parse,
+            Get = o => o.AllowedOrigins,
+            Set = (o, v) => o with { AllowedOrigins = v },
+            Combine = (earlier, more) => [.. earlier, .. more],
+            FormatValue = OriginListSyntax.Format,
+        },
+        new Setting<bool>
+        {
+            Key = "require-origin", ValueName = "true|false",
+            Description = "Refuse upgrade requests that carry no Origin header (wscat and scripts send none). "
+                + "Alone on the command line it means true.",
+            ImpliedValue = "true",
+            Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
+        },
+
+        new Setting<Microsoft.Extensions.Logging.LogLevel>
+        {
+            Key = "log-level", ValueName = "LEVEL",
+            Description = "Least severe log messages written: " + LogLevelSyntax.Names + ".",
+            Parse = LogLevelSyntax.Parse, Get = o => o.LogLevel, Set = (o, v) => o with { LogLevel = v }, FormatValue = LogLevelSyntax.Format,
+        },
+    ];
+
+    /// <summary>Keys are matched case-insensitively, so "Port = 80" in a file is not an "unknown key".</summary>
+    public static Setting? Find(string key)
+    {
+        foreach (Setting setting in All)
+        {
+            if (setting.Key.Equals(key, StringComparison.OrdinalIgnoreCase))
+                return setting;
+        }
+        return null;
+    }
+
+    private static Setting<int> Count(string key, string description,
+        Func<GatewayOptions, int> get, Func<GatewayOptions, int, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "N", Description = description,
+        Parse = text => CountSyntax.Parse(text, min: 1), Get = get, Set = set, FormatValue = Invariant,
+    };
+
+    private static Setting<long> Size(string key, string description,
+        Func<GatewayOptions, long> get, Func<GatewayOptions, long, GatewayOptions> set, long min, long max) => new()
+    {
+        Key = key, ValueName = "SIZE", Description = description,
+        Parse = text => SizeSyntax.Parse(text, min, max), Get = get, Set = set, FormatValue = SizeSyntax.Format,
+    };
+
+    private static Setting<TimeSpan> Duration(string key, string description,
+        Func<GatewayOptions, TimeSpan> get, Func<GatewayOptions, TimeSpan, GatewayOptions> set, bool zeroMeansOff = false) => new()
+    {
+        Key = key, ValueName = "DURATION", Description = description,
+        Parse = text => DurationSyntax.Parse(text, zeroMeansOff), Get = get, Set = set, FormatValue = DurationSyntax.Format,
+    };
+
+    /// <summary>Paths are taken as written; whether they are usable is checked once all sources are merged.</summary>
+    private static Parsed<string> ParsePath(string text) =>
+        text.Length == 0 ? Parsed<string>.Fail("empty value (expected a directory path)")
+        : text.Contains('\0') ? Parsed<string>.Fail("the path contains a NUL character")
+        : text;
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
