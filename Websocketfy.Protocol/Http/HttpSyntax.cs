@@ -9,7 +9,6 @@ internal static class HttpSyntax
     public const byte CR = (byte)'\r';
     public const byte LF = (byte)'\n';
     public const byte SP = (byte)' ';
-    public const byte HTAB = (byte)'\t';
 
     private const string TokenChars =
         "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -212,13 +212,11 @@ public sealed class RequestHeadParser
     }
 
     /// <summary>field-name ":" OWS field-value OWS (RFC 9112 section 5). The name must be a token
-    /// directly followed by the colon: whitespace there is a MUST-reject (section 5.1).</summary>
+    /// directly followed by the colon: whitespace there is a MUST-reject (section 5.1). The same token
+    /// rule refuses a line that starts with SP or HTAB, which is obsolete line folding (section 5.2)
+    /// or whitespace between the request line and the first field (section 2.2).</summary>
     private bool ParseField(ReadOnlySpan<byte> line)
     {
-        if (line[0] is SP or HTAB)
-        {
-            return false;
-        }
         int colon = line.IndexOf((byte)':');
         if (colon < 0 || !IsToken(line[..colon]))
         {
