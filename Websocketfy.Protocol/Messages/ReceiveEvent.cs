@@ -31,4 +31,36 @@ public readonly ref struct ReceiveEvent
     /// <summary>For ProtocolError: the status to close with and a short reason for the log/close frame.</summary>
     public ushort ErrorStatus { get; init; }
     public string ErrorReason { get; init; }
+
+    // The receiver builds every event through these, so string members are never null.
+
+    internal static ReceiveEvent NeedMoreData() =>
+        new() { Kind = ReceiveEventKind.NeedMoreData, CloseReason = "", ErrorReason = "" };
+
+    internal static ReceiveEvent Data(Opcode messageOpcode, ReadOnlySpan<byte> payload, bool endOfMessage) =>
+        new()
+        {
+            Kind = ReceiveEventKind.DataFragment,
+            MessageOpcode = messageOpcode,
+            Payload = payload,
+            EndOfMessage = endOfMessage,
+            CloseReason = "",
+            ErrorReason = "",
+        };
+
+    internal static ReceiveEvent Control(ReceiveEventKind kind, ReadOnlySpan<byte> payload) =>
+        new() { Kind = kind, Payload = payload, CloseReason = "", ErrorReason = "" };
+
+    internal static ReceiveEvent Close(ReadOnlySpan<byte> payload, ushort? status, string reason) =>
+        new()
+        {
+            Kind = ReceiveEventKind.Close,
+            Payload = payload,
+            CloseStatus = status,
+            CloseReason = reason,
+            ErrorReason = "",
+        };
+
+    internal static ReceiveEvent Error(ushort status, string reason) =>
+        new() { Kind = ReceiveEventKind.ProtocolError, ErrorStatus = status, ErrorReason = reason, CloseReason = "" };
 }
