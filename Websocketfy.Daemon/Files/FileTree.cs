@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
 namespace Websocketfy.Daemon.Files;
 
 /// <summary>Why a request could not be served. Clients always see "File not found!"; the log sees this.</summary>
@@ -24,16 +28,250 @@ public sealed class OpenedFile(FileStream stream, long length) : IDisposable
 /// <summary>Safe resolution of request paths under the read-only root (PROTOCOL.md section 1).</summary>
 public sealed class FileTree
 {
+    /// <summary>The root as configured (made absolute), UTF-8: request paths are joined under it.</summary>
+    private readonly byte[] _givenRoot;
+    /// <summary>realpath(3) of the root, exactly as the kernel spelled it: the containment reference.</summary>
+    private readonly byte[] _realRoot;
+
     /// <summary>Fixes the real root (every symlink in it resolved). Throws DirectoryNotFoundException /
     /// UnauthorizedAccessException when the root is unusable.</summary>
-    public FileTree(string root) => throw new NotImplementedException();
+    public FileTree(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (root.Contains('\0'))
+        {
+            throw new ArgumentException("The root path contains a NUL character.", nameof(root));
+        }
+        _ = Libc.ONoFollow; // an unsupported architecture fails here, at startup, not on the first request
+        // Not Path.GetFullPath: it folds ".." lexically, which disagrees with the filesystem when a
+        // segment before the ".." is a symlink.
+        string absolute = Path.IsPathRooted(root) ? root : Path.Join(Directory.GetCurrentDirectory(), root);
+        _givenRoot = Encoding.UTF8.GetBytes(absolute);
+        _realRoot = ResolveRoot(root, _givenRoot);
+        RealRoot = Encoding.UTF8.GetString(_realRoot);
+    }
 
     /// <summary>The root after resolving every symlink.</summary>
-    public string RealRoot => throw new NotImplementedException();
+    public string RealRoot { get; }
 
     /// <summary>Opens the file named by lexically checked segments (see RequestPath.Check). Never throws
     /// for a bad path: returns null with the refusal cause. Resolves every symlink of the path with
     /// realpath(3) and refuses a real path that is not inside RealRoot (separator-aware prefix check);
     /// refuses non-regular files without opening them for reading where possible (a fifo must not block).</summary>
-    public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal) => throw new NotImplementedException();
+    public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal) =>
+        TryOpen(segments, out refusal, out _);
+
+    /// <summary>As <see cref="TryOpen(IReadOnlyList{string}, out FileRefusal)"/>, and on refusal a short
+    /// detail for the log (the failing step and errno; never the path, which may carry patient data).</summary>
+    public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal, out string? detail)
+    {
+        try
+        {
+            return Open(segments, out refusal, out detail);
+        }
+        catch (Exception exception)
+        {
+            refusal = FileRefusal.NotFound;
+            detail = $"unexpected {exception.GetType().Name}";
+            return null;
+        }
+    }
+
+    private unsafe OpenedFile? Open(IReadOnlyList<string> segments, out FileRefusal refusal, out string? detail)
+    {
+        Span<byte> joined = stackalloc byte[Libc.PathMax];
+        if (!TryJoinUnderRoot(_givenRoot, segments, joined, out refusal, out detail))
+        {
+            return null;
+        }
+
+        byte* resolved = stackalloc byte[Libc.PathMax];
+        fixed (byte* joinedPath = joined)
+        {
+            if (Libc.RealPath(joinedPath, resolved) == null)
+            {
+                return Refuse(Marshal.GetLastPInvokeError(), "realpath", out refusal, out detail);
+            }
+        }
+
+        ReadOnlySpan<byte> realPath = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved);
+        if (!RootContainment.IsInside(realPath, _realRoot))
+        {
+            refusal = FileRefusal.OutsideRoot;
+            detail = "a symlink leads out of the root";
+            return null;
+        }
+
+        // Look before opening: opening a device can have side effects (a tape rewinds, a tty attaches).
+        if (!FileStatus.TryOfPath(resolved, out FileStatus seen, out int errno))
+        {
+            return Refuse(errno, "statx", out refusal, out detail);
+        }
+        if (seen.Kind != FileKind.Regular)
+        {
+            return RefuseKind(seen.Kind, out refusal, out detail);
+        }
+
+        return OpenResolved(new ReadOnlySpan<byte>(resolved, realPath.Length + 1), out refusal, out detail);
+    }
+
+    /// <summary>Opens a resolved path without following a symlink that replaced its last segment since
+    /// it was resolved, and without blocking should it have become a fifo; then checks the type and size
+    /// of what was actually opened. <paramref name="nulTerminatedPath"/> ends with a NUL byte.</summary>
+    internal static unsafe OpenedFile? OpenResolved(ReadOnlySpan<byte> nulTerminatedPath, out FileRefusal refusal, out string? detail)
+    {
+        if (nulTerminatedPath.IsEmpty || nulTerminatedPath[^1] != 0)
+        {
+            throw new ArgumentException("The path must end with a NUL byte.", nameof(nulTerminatedPath));
+        }
+
+        int fd;
+        fixed (byte* path = nulTerminatedPath)
+        {
+            // O_NONBLOCK only matters for what is not a regular file (a fifo would otherwise wait for a
+            // writer); reads of a regular file ignore it, so it is left set.
+            fd = Libc.Open(path, Libc.ORdOnly | Libc.ONoFollow | Libc.ONonBlock | Libc.OCloExec | Libc.ONoCtty);
+        }
+        if (fd < 0)
+        {
+            return Refuse(Marshal.GetLastPInvokeError(), "open", out refusal, out detail);
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            if (!FileStatus.TryOf(handle, out FileStatus status, out int errno))
+            {
+                handle.Dispose();
+                return Refuse(errno, "statx of the open file", out refusal, out detail);
+            }
+            if (status.Kind != FileKind.Regular)
+            {
+                handle.Dispose();
+                return RefuseKind(status.Kind, out refusal, out detail);
+            }
+            var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            refusal = FileRefusal.None;
+            detail = null;
+            return new OpenedFile(stream, status.Size);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes "givenRoot/seg1/seg2...\0" into <paramref name="destination"/>. Empty segments are
+    /// skipped (PROTOCOL.md tolerates "a//b"). A segment that would break the lexical rules (the caller
+    /// should have refused it already) is refused here too, as a second line of defence.</summary>
+    internal static bool TryJoinUnderRoot(ReadOnlySpan<byte> givenRoot, IReadOnlyList<string> segments, Span<byte> destination,
+        out FileRefusal refusal, out string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        if (!givenRoot.TryCopyTo(destination))
+        {
+            return RefuseTooLong(out refusal, out detail);
+        }
+        int length = givenRoot.Length;
+        for (int i = 0; i < segments.Count; i++)
+        {
+            string segment = segments[i];
+            if (string.IsNullOrEmpty(segment))
+            {
+                continue;
+            }
+            if (segment[0] == '.' || segment.Contains('/') || segment.Contains('\0'))
+            {
+                refusal = FileRefusal.OutsideRoot;
+                detail = "a segment breaks the lexical rules";
+                return false;
+            }
+            if (length >= destination.Length)
+            {
+                return RefuseTooLong(out refusal, out detail);
+            }
+            destination[length++] = (byte)'/';
+            if (!Encoding.UTF8.TryGetBytes(segment, destination[length..], out int written))
+            {
+                return RefuseTooLong(out refusal, out detail);
+            }
+            length += written;
+        }
+        if (length >= destination.Length)
+        {
+            return RefuseTooLong(out refusal, out detail);
+        }
+        destination[length] = 0;
+        refusal = FileRefusal.None;
+        detail = null;
+        return true;
+    }
+
+    /// <summary>The refusal for a failed realpath/statx/open. Permission problems are "unreadable";
+    /// ENXIO is what open(2) says for a unix socket or a device without a driver.</summary>
+    internal static FileRefusal RefusalFor(int errno) => errno switch
+    {
+        Errno.EACCES or Errno.EPERM => FileRefusal.Unreadable,
+        Errno.ENXIO => FileRefusal.NotRegularFile,
+        _ => FileRefusal.NotFound,
+    };
+
+    private static OpenedFile? Refuse(int errno, string step, out FileRefusal refusal, out string? detail)
+    {
+        refusal = RefusalFor(errno);
+        detail = errno == Errno.ELOOP && step == "open"
+            ? "open: ELOOP (the last segment became a symlink after it was resolved)"
+            : $"{step}: {Errno.Name(errno)}";
+        return null;
+    }
+
+    private static OpenedFile? RefuseKind(FileKind kind, out FileRefusal refusal, out string? detail)
+    {
+        refusal = kind == FileKind.Directory ? FileRefusal.Directory : FileRefusal.NotRegularFile;
+        detail = kind == FileKind.Directory ? "a directory" : "not a regular file";
+        return null;
+    }
+
+    private static bool RefuseTooLong(out FileRefusal refusal, out string? detail)
+    {
+        refusal = FileRefusal.NotFound;
+        detail = $"path longer than {Libc.PathMax - 1} bytes";
+        return false;
+    }
+
+    private static unsafe byte[] ResolveRoot(string root, byte[] givenRoot)
+    {
+        byte[] path = new byte[givenRoot.Length + 1];
+        givenRoot.CopyTo(path, 0);
+        byte* resolved = stackalloc byte[Libc.PathMax];
+        fixed (byte* rootPath = path)
+        {
+            if (Libc.RealPath(rootPath, resolved) == null)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EACCES)
+                {
+                    throw new UnauthorizedAccessException($"The root directory '{root}' cannot be reached: permission denied (EACCES).");
+                }
+                throw new DirectoryNotFoundException($"The root directory '{root}' does not exist ({Errno.Name(errno)}).");
+            }
+        }
+
+        if (!FileStatus.TryOfPath(resolved, out FileStatus status, out int statErrno))
+        {
+            throw new DirectoryNotFoundException($"The root directory '{root}' cannot be examined ({Errno.Name(statErrno)}).");
+        }
+        if (status.Kind != FileKind.Directory)
+        {
+            throw new DirectoryNotFoundException($"The root '{root}' is not a directory.");
+        }
+        // Reading needs search (x) permission on the root; listing it (r) is part of "readable" too.
+        if (Libc.FAccessAt(Libc.AtFdCwd, resolved, Libc.ROk | Libc.XOk, Libc.AtEAccess) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UnauthorizedAccessException($"The root directory '{root}' is not readable by this process ({Errno.Name(errno)}).");
+        }
+        return MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved).ToArray();
+    }
 }
