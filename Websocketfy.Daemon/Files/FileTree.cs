@@ -90,7 +90,8 @@ public sealed class FileTree
         {
             if (Libc.RealPath(joinedPath, resolved) == null)
             {
-                return Refuse(Marshal.GetLastPInvokeError(), "realpath", out refusal, out detail);
+                int realpathErrno = Marshal.GetLastPInvokeError();
+                return Refuse(realpathErrno, $"realpath: {Errno.Name(realpathErrno)}", out refusal, out detail);
             }
         }
 
@@ -105,7 +106,7 @@ public sealed class FileTree
         // Look before opening: opening a device can have side effects (a tape rewinds, a tty attaches).
         if (!FileStatus.TryOfPath(resolved, out FileStatus seen, out int errno))
         {
-            return Refuse(errno, "statx", out refusal, out detail);
+            return Refuse(errno, $"statx: {Errno.Name(errno)}", out refusal, out detail);
         }
         if (seen.Kind != FileKind.Regular)
         {
@@ -134,7 +135,10 @@ public sealed class FileTree
         }
         if (fd < 0)
         {
-            return Refuse(Marshal.GetLastPInvokeError(), "open", out refusal, out detail);
+            int openErrno = Marshal.GetLastPInvokeError();
+            return openErrno == Errno.ELOOP
+                ? Refuse(openErrno, "open: ELOOP (the last segment became a symlink after it was resolved)", out refusal, out detail)
+                : Refuse(openErrno, $"open: {Errno.Name(openErrno)}", out refusal, out detail);
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -143,7 +147,7 @@ public sealed class FileTree
             if (!FileStatus.TryOf(handle, out FileStatus status, out int errno))
             {
                 handle.Dispose();
-                return Refuse(errno, "statx of the open file", out refusal, out detail);
+                return Refuse(errno, $"statx of the open file: {Errno.Name(errno)}", out refusal, out detail);
             }
             if (status.Kind != FileKind.Regular)
             {
@@ -217,12 +221,10 @@ public sealed class FileTree
         _ => FileRefusal.NotFound,
     };
 
-    private static OpenedFile? Refuse(int errno, string step, out FileRefusal refusal, out string? detail)
+    private static OpenedFile? Refuse(int errno, string why, out FileRefusal refusal, out string? detail)
     {
         refusal = RefusalFor(errno);
-        detail = errno == Errno.ELOOP && step == "open"
-            ? "open: ELOOP (the last segment became a symlink after it was resolved)"
-            : $"{step}: {Errno.Name(errno)}";
+        detail = why;
         return null;
     }
 
