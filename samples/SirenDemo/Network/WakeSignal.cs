@@ -23,7 +23,17 @@ internal sealed class WakeSignal : IDisposable
     /// <summary>The socket to include in the select list.</summary>
     public Socket Socket => _receiver;
 
-    public void Signal() => _sender.Send([1]);
+    public void Signal()
+    {
+        try
+        {
+            _sender.Send([1]);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The serving thread has already gone (its socket is closed): there is nobody to wake.
+        }
+    }
 
     /// <summary>Consumes pending signals so the socket stops being readable.</summary>
     public void Drain()

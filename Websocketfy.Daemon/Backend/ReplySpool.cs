@@ -1,0 +1,165 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+using Websocketfy.Daemon.Ops;
+
+namespace Websocketfy.Daemon.Backend;
+
+/// <summary>Why a reply could not be relayed whole.</summary>
+internal enum ReplyFailure { None, Unavailable, Silent, ClosedEarly, TooLarge, Cancelled }
+
+/// <summary>
+/// Decouples SiREN's speed from the client's: the backend side appends each read at once
+/// (SiREN must never wait for us, it serves everyone on one thread), the client side takes
+/// bytes when its socket can. Unread bytes stay in memory up to a bound, then go to a
+/// temporary file that is deleted on dispose. One producer, one consumer.
+/// </summary>
+internal sealed class ReplySpool : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly int _memoryLimit;
+    private readonly string _spoolDirectory;
+    private readonly Metrics _metrics;
+    private readonly Queue<(byte[] Array, int Length)> _memory = new();
+    private int _headConsumed;
+    private long _memoryUnread;
+    private SafeFileHandle? _file;
+    private long _fileWritten, _fileRead;
+    private bool _complete;
+    private ReplyFailure _failure;
+    private TaskCompletionSource? _waiter;
+    private bool _disposed;
+
+    public ReplySpool(int memoryLimit, string spoolDirectory, Metrics metrics)
+    {
+        _memoryLimit = memoryLimit;
+        _spoolDirectory = spoolDirectory;
+        _metrics = metrics;
+    }
+
+    /// <summary>Total bytes appended (the reply's size so far).</summary>
+    public long Appended { get; private set; }
+
+    /// <summary>True once a temporary file was needed.</summary>
+    public bool SpilledToDisk => _file is not null;
+
+    /// <summary>Adds body bytes; <paramref name="final"/> marks the end of the reply in the same step,
+    /// so a reader never sees the last bytes without knowing they are the last.</summary>
+    public void Append(ReadOnlySpan<byte> bytes, bool final)
+    {
+        if (bytes.Length > 0)
+        {
+            // Once on disk, everything goes to disk: order is kept by having one place to read next.
+            if (_file is null && _memoryUnread + bytes.Length <= _memoryLimit)
+                AppendToMemory(bytes);
+            else
+                AppendToFile(bytes);
+        }
+        lock (_gate)
+        {
+            Appended += bytes.Length;
+            if (final) _complete = true;
+        }
+        Wake();
+    }
+
+    public void Fail(ReplyFailure failure)
+    {
+        lock (_gate) { if (!_complete) _failure = failure; }
+        Wake();
+    }
+
+    private void AppendToMemory(ReadOnlySpan<byte> bytes)
+    {
+        byte[] array = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(array);
+        lock (_gate)
+        {
+            _memory.Enqueue((array, bytes.Length));
+            _memoryUnread += bytes.Length;
+        }
+    }
+
+    private void AppendToFile(ReadOnlySpan<byte> bytes)
+    {
+        if (_file is null)
+        {
+            string path = Path.Combine(_spoolDirectory, $"websocketfy-spool-{Guid.NewGuid():N}.tmp");
+            _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
+                                    FileOptions.DeleteOnClose);
+            _metrics.SpoolFileOpened();
+        }
+        RandomAccess.Write(_file, bytes, _fileWritten);
+        lock (_gate) _fileWritten += bytes.Length;
+    }
+
+    private void Wake()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate) { waiter = _waiter; _waiter = null; }
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>Copies the next unread bytes into <paramref name="destination"/>. Waits while nothing is
+    /// unread and the reply goes on. Returns 0 at the end of a complete reply or once the reply
+    /// failed (see <see cref="Failure"/>).</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                // A failed reply is not drained: the client gets the failure, not a torso.
+                if (_failure != ReplyFailure.None) return 0;
+                if (_memory.Count > 0) return ReadFromMemory(destination.Span);
+                if (_fileRead < _fileWritten) break;
+                if (_complete || _failure != ReplyFailure.None) return 0;
+                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _waiter.Task;
+            }
+            await wait.WaitAsync(ct).ConfigureAwait(false);
+        }
+        long available;
+        lock (_gate) available = _fileWritten - _fileRead;
+        int n = RandomAccess.Read(_file!, destination.Span[..(int)Math.Min(destination.Length, available)], _fileRead);
+        lock (_gate) _fileRead += n;
+        return n;
+    }
+
+    // Called under _gate.
+    private int ReadFromMemory(Span<byte> destination)
+    {
+        var (array, length) = _memory.Peek();
+        int n = Math.Min(length - _headConsumed, destination.Length);
+        array.AsSpan(_headConsumed, n).CopyTo(destination);
+        _memoryUnread -= n;
+        _headConsumed += n;
+        if (_headConsumed == length)
+        {
+            _memory.Dequeue();
+            _headConsumed = 0;
+            ArrayPool<byte>.Shared.Return(array);
+        }
+        return n;
+    }
+
+    /// <summary>True when the reply ended with its prompt and every byte has been read.</summary>
+    public bool IsComplete { get { lock (_gate) return _complete && _memory.Count == 0 && _fileRead == _fileWritten; } }
+
+    public ReplyFailure Failure { get { lock (_gate) return _failure; } }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            while (_memory.Count > 0) ArrayPool<byte>.Shared.Return(_memory.Dequeue().Array);
+        }
+        if (_file is not null)
+        {
+            _file.Dispose();
+            _metrics.SpoolFileClosed();
+        }
+    }
+}

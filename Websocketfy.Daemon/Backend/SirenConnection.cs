@@ -1,0 +1,146 @@
+using System.Net.Sockets;
+using Websocketfy.Protocol.Siren;
+
+namespace Websocketfy.Daemon.Backend;
+
+/// <summary>
+/// One TCP connection to SiREN, used by one command at a time (the pool guarantees it).
+/// SiREN reads whatever one recv returns as one command, so a command is always one write,
+/// and the next one is only written after the previous prompt has arrived.
+/// </summary>
+internal sealed class SirenConnection : IDisposable
+{
+    // Linux: re-armed before every read so the ACK of SiREN's body write leaves at once and
+    // its Nagle-delayed prompt write follows without the ~40 ms delayed-ACK wait.
+    private const int IpProtoTcp = 6;
+    private const int TcpQuickAck = 12;
+    private const int ReadSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ReplyDelimiter _delimiter = new();
+    private readonly byte[] _readBuffer = new byte[ReadSize];
+    private readonly byte[] _bodyBuffer = new byte[ReadSize + ReplyDelimiter.MaxHeldBack];
+    private readonly CancellationTokenSource _silence = new();
+    private bool _quickAckSupported = OperatingSystem.IsLinux();
+
+    private SirenConnection(Socket socket) => _socket = socket;
+
+    /// <summary>Connects and waits for the greeting prompt, both within <paramref name="timeout"/>.</summary>
+    public static async Task<SirenConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+            var connection = new SirenConnection(socket);
+            await connection.ReadGreetingAsync(deadline.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            string detail = ex is OperationCanceledException ? $"no greeting within {timeout.TotalSeconds:0.###} s" : ex.Message;
+            throw new SirenUnavailableException(detail, ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadGreetingAsync(CancellationToken ct)
+    {
+        int received = 0;
+        while (received < SirenPrompt.Length)
+        {
+            int n = await _socket.ReceiveAsync(_readBuffer.AsMemory(received, SirenPrompt.Length - received), ct).ConfigureAwait(false);
+            if (n == 0) throw new SirenUnavailableException("closed before its greeting");
+            received += n;
+            if (!SirenPrompt.Bytes.StartsWith(_readBuffer.AsSpan(0, received)))
+                throw new SirenUnavailableException("did not greet with the SiREN prompt");
+        }
+    }
+
+    /// <summary>True when the idle connection can carry a command: nothing arrived while idle
+    /// (bytes mean it is out of step, EOF means SiREN dropped it).</summary>
+    public bool IsCleanWhileIdle()
+    {
+        try
+        {
+            return !_socket.Poll(0, SelectMode.SelectRead) && !_socket.Poll(0, SelectMode.SelectError);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes one command and moves its reply (prompt removed) into <paramref name="spool"/>,
+    /// at SiREN's speed. The spool is completed only by the caller.</summary>
+    public async Task<RelayOutcome> RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool,
+        TimeSpan silenceTimeout, long maxReplySize, CancellationToken ct)
+    {
+        _delimiter.Reset();
+        try
+        {
+            // One write: SiREN treats each read as a whole command.
+            int sent = await _socket.SendAsync(command, SocketFlags.None, ct).ConfigureAwait(false);
+            if (sent != command.Length) return RelayOutcome.WriteFailed;
+        }
+        catch (OperationCanceledException) { return RelayOutcome.Cancelled; }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { return RelayOutcome.WriteFailed; }
+
+        using var cancelOnClientGone = ct.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _silence);
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                ArmQuickAck();
+                _silence.CancelAfter(silenceTimeout);
+                int n = await _socket.ReceiveAsync(_readBuffer.AsMemory(), SocketFlags.None, _silence.Token).ConfigureAwait(false);
+                if (n == 0) return RelayOutcome.ClosedEarly;
+                int bodyLength = _delimiter.Feed(_readBuffer.AsSpan(0, n), _bodyBuffer, out bool complete);
+                total += bodyLength;
+                if (total > maxReplySize) return RelayOutcome.TooLarge;
+                spool.Append(_bodyBuffer.AsSpan(0, bodyLength), complete);
+                if (complete)
+                {
+                    _silence.CancelAfter(Timeout.InfiniteTimeSpan);
+                    return RelayOutcome.Complete;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return ct.IsCancellationRequested ? RelayOutcome.Cancelled : RelayOutcome.Silent;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return RelayOutcome.ClosedEarly;
+        }
+    }
+
+    private void ArmQuickAck()
+    {
+        if (!_quickAckSupported) return;
+        try
+        {
+            Span<byte> on = [1, 0, 0, 0];
+            _socket.SetRawSocketOption(IpProtoTcp, TcpQuickAck, on);
+        }
+        catch (SocketException)
+        {
+            _quickAckSupported = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _silence.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
+using Websocketfy.Daemon.Ops;
+using Websocketfy.Daemon.Sessions;
+using Websocketfy.Protocol.Http;
+
+namespace Websocketfy.Daemon;
+
+/// <summary>
+/// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
+/// connection to a session, and on stop drains them in order: stop accepting, let commands in
+/// flight finish (shutdown-timeout), close the rest with 1001, free the backend pool.
+/// </summary>
+public sealed class Gateway : IAsyncDisposable
+{
+    private readonly GatewayOptions _options;
+    private readonly ILogger _log;
+    private readonly FileTree _files;
+    private readonly SirenPool _pool;
+    private readonly SessionRegistry _registry = new();
+    private readonly ConnectionLimiter _limiter;
+    private readonly SessionContext _context;
+    private readonly CancellationTokenSource _stopping = new();
+    private Listener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _log = loggers.CreateLogger("Websocketfy.Gateway");
+        _files = new FileTree(options.Root);
+        Metrics = new Metrics();
+        _pool = new SirenPool(options, Metrics, loggers.CreateLogger("Websocketfy.Siren"));
+        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
+        var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
+        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
+                                      _pool, Metrics, policy, _registry, loggers);
+    }
+
+    public Metrics Metrics { get; }
+
+    /// <summary>The bound port (useful with --port 0).</summary>
+    public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
+
+    internal int IdleBackendConnections => _pool.IdleCount;
+    internal int SessionCount => _registry.Count;
+
+    /// <summary>Binds the port (throws SocketException when it cannot) and starts accepting.</summary>
+    public void Start()
+    {
+        _listener = Listener.Bind(_options.Bind, _options.Port, backlog: 512);
+        _log.LogInformation("listening on {Address} port {Port}; files under {Root}; SiREN at {Host}:{SirenPort}",
+                            _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
+        if (_options.AllowedOrigins.Count == 0)
+            _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
+        _ = _pool.ProbeAsync(_stopping.Token);
+        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    private async Task AcceptLoopAsync(Listener listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { return; }
+            catch (SocketException ex)
+            {
+                // Out of descriptors and the like: keep serving the connections we have, retry shortly.
+                _log.LogWarning("accept failed: {Error}", ex.Message);
+                await Task.Delay(100).ConfigureAwait(false);
+                continue;
+            }
+            Admit(socket);
+        }
+    }
+
+    private void Admit(Socket socket)
+    {
+        socket.NoDelay = true;
+        var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (!_limiter.TryEnter(address))
+        {
+            Metrics.ConnectionRejected();
+            _ = RejectBusyAsync(socket);
+            return;
+        }
+        Metrics.ConnectionAccepted();
+        var session = new Session(socket, address, _context);
+        _registry.Add(session);
+        _ = RunSessionAsync(session, address);
+    }
+
+    private async Task RunSessionAsync(Session session, IPAddress address)
+    {
+        try { await session.RunAsync().ConfigureAwait(false); }
+        finally { _limiter.Leave(address); }
+    }
+
+    /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>
+    private async Task RejectBusyAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                byte[] answer = HttpResponses.Error(503, "Too many connections; try again later.",
+                                                   [new KeyValuePair<string, string>("Retry-After", "5")]);
+                await socket.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Send);
+                byte[] sink = new byte[1024];
+                while (await socket.ReceiveAsync(sink, SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0) { }
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>Graceful stop: no new connections, commands in flight finish within shutdown-timeout,
+    /// then every connection is closed with 1001 and the backend pool is freed.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _log.LogInformation("stopping: {Sessions} connections to drain", _registry.Count);
+        _stopping.Cancel();
+        _listener?.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        _registry.BeginDrain();
+        if (!await WaitAsync(_registry.WhenEmpty(), _options.ShutdownTimeout).ConfigureAwait(false))
+        {
+            _log.LogWarning("shutdown-timeout reached; closing {Sessions} connections", _registry.Count);
+            _registry.ForceCloseAll();
+            await WaitAsync(_registry.WhenEmpty(), _options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        _pool.Dispose();
+        _log.LogInformation("stopped");
+    }
+
+    private static async Task<bool> WaitAsync(Task task, TimeSpan timeout)
+    {
+        try { await task.WaitAsync(timeout).ConfigureAwait(false); return true; }
+        catch (TimeoutException) { return false; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _registry.Dispose();
+        _stopping.Dispose();
+    }
+}

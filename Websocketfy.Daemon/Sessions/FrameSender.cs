@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
+using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Ops;
+using Websocketfy.Protocol.Frames;
+using Websocketfy.Protocol.Messages;
+
+namespace Websocketfy.Daemon.Sessions;
+
+/// <summary>
+/// The only writer of a connection. Frames are written whole under one lock, so control frames
+/// (pongs, pings, close) can slip in between the fragments of a streamed message but never
+/// inside a frame. Every write is bounded by send-timeout: a peer that stops reading makes the
+/// write fail instead of making the daemon buffer.
+/// </summary>
+internal sealed class FrameSender : IDisposable
+{
+    // Payloads up to this size are copied next to their header and leave in one write.
+    private const int CoalesceLimit = 16 * 1024;
+
+    private readonly Stream _stream;
+    private readonly Socket? _plainSocket;
+    private readonly TimeSpan _sendTimeout;
+    private readonly Metrics _metrics;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly CancellationTokenSource _deadline = new();
+    private readonly byte[] _controlFrame = new byte[FrameHeaderCodec.MaxHeaderLength + 125];
+
+    /// <param name="plainSocket">The socket under <paramref name="stream"/> when nothing (TLS) sits between
+    /// them, so file bodies can go through sendfile(2); null otherwise.</param>
+    public FrameSender(Stream stream, Socket? plainSocket, TimeSpan sendTimeout, Metrics metrics)
+    {
+        _stream = stream;
+        _plainSocket = plainSocket;
+        _sendTimeout = sendTimeout;
+        _metrics = metrics;
+    }
+
+    /// <summary>Set once our close frame is written (or being written): no data frame follows it.</summary>
+    public bool CloseSent { get; private set; }
+
+    public bool CanSendFile => _plainSocket is not null;
+
+    /// <summary>Sends one data frame (a whole message when <paramref name="fin"/> and not Continuation).</summary>
+    public async ValueTask SendFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) throw new ConnectionClosingException();
+            await WriteFrameAsync(opcode, fin, payload).ConfigureAwait(false);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Sends a ping or pong; dropped silently once our close frame went out.</summary>
+    public async ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) return;
+            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin: true, payload.Length);
+            payload.Span.CopyTo(_controlFrame.AsSpan(header));
+            await WriteAsync(_controlFrame.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Writes our close frame once. Returns false when one was already sent.</summary>
+    public async ValueTask<bool> SendCloseAsync(ushort code, string reason, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) return false;
+            CloseSent = true;
+            Span<byte> payload = stackalloc byte[125];
+            int length = CloseStatus.WritePayload(payload, code, reason);
+            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Close, fin: true, length);
+            payload[..length].CopyTo(_controlFrame.AsSpan(header));
+            await WriteAsync(_controlFrame.AsMemory(0, header + length)).ConfigureAwait(false);
+            return true;
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Sends a file as one binary frame whose length is <paramref name="length"/>, the body by sendfile(2).
+    /// Before the last piece the file's size is checked again: if it changed, <see cref="FileChangedException"/>
+    /// is thrown and the caller must drop the TCP connection (the frame length is already on the wire).</summary>
+    public async ValueTask SendFileFrameAsync(SafeFileHandle file, long length, int pieceSize, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) throw new ConnectionClosingException();
+            Memory<byte> header = _controlFrame.AsMemory(0, FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, length));
+            await WriteAsync(header).ConfigureAwait(false);
+            long offset = 0;
+            while (offset < length)
+            {
+                long piece = Math.Min(pieceSize, length - offset);
+                if (offset + piece == length && RandomAccess.GetLength(file) != length)
+                    throw new FileChangedException(length, offset);
+                _deadline.CancelAfter(_sendTimeout);
+                long sent = await SendFile.SendAsync(_plainSocket!, file, offset, piece, _deadline.Token).ConfigureAwait(false);
+                _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                offset += sent;
+                _metrics.BytesSent(sent);
+            }
+        }
+        finally { _lock.Release(); }
+    }
+
+    private async ValueTask WriteFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload)
+    {
+        if (payload.Length <= CoalesceLimit)
+        {
+            byte[] frame = ArrayPool<byte>.Shared.Rent(FrameHeaderCodec.MaxHeaderLength + payload.Length);
+            try
+            {
+                int header = FrameHeaderCodec.WriteServerHeader(frame, opcode, fin, payload.Length);
+                payload.Span.CopyTo(frame.AsSpan(header));
+                await WriteAsync(frame.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
+            }
+            finally { ArrayPool<byte>.Shared.Return(frame); }
+            return;
+        }
+        int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin, payload.Length);
+        await WriteAsync(_controlFrame.AsMemory(0, headerLength)).ConfigureAwait(false);
+        await WriteAsync(payload).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+    {
+        _deadline.CancelAfter(_sendTimeout);
+        await _stream.WriteAsync(bytes, _deadline.Token).ConfigureAwait(false);
+        _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        _metrics.BytesSent(bytes.Length);
+    }
+
+    /// <summary>Ends every write in progress (they fail); used by the session's teardown only.</summary>
+    public void Abort()
+    {
+        try { _deadline.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
+    public void Dispose() => _deadline.Dispose();
+}
+
+/// <summary>A data frame was asked for after our close frame went out.</summary>
+internal sealed class ConnectionClosingException() : Exception("the connection is closing");

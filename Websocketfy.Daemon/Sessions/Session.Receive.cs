@@ -1,0 +1,191 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Websocketfy.Protocol.Frames;
+using Websocketfy.Protocol.Messages;
+
+namespace Websocketfy.Daemon.Sessions;
+
+internal sealed partial class Session
+{
+    /// <summary>What the receive loop must do after the pure part has eaten the input.</summary>
+    private enum ReceiveStep { ReadMore, AnswerPing, PeerClosed, Fail }
+
+    private readonly MessageAssembly _assembly = new();
+    private readonly byte[] _controlPayload = new byte[125];
+    private int _controlPayloadLength;
+    private ushort _failStatus;
+    private string _failReason = "";
+    private ushort? _peerCloseStatus;
+    private byte[]? _receiveBuffer;
+    private long _lastReceivedAt;
+
+    private async Task ReceiveLoopAsync(byte[] leftover)
+    {
+        var receiver = new MessageReceiver(_context.Options.MaxMessageSize);
+        int start = 0, end = 0;
+        if (leftover.Length > 0)
+        {
+            _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+            leftover.CopyTo(_receiveBuffer, 0);
+            end = leftover.Length;
+        }
+        while (true)
+        {
+            if (end > start)
+            {
+                var step = ConsumeInput(receiver, _receiveBuffer.AsSpan(start, end - start), out int consumed);
+                start += consumed;
+                switch (step)
+                {
+                    case ReceiveStep.AnswerPing:
+                        await _sender.SendControlAsync(Opcode.Pong, _controlPayload.AsMemory(0, _controlPayloadLength), _lifetime.Token).ConfigureAwait(false);
+                        continue;
+                    case ReceiveStep.PeerClosed:
+                        await AnswerPeerCloseAsync().ConfigureAwait(false);
+                        return;
+                    case ReceiveStep.Fail:
+                        await FailAsync(_failStatus, _failReason).ConfigureAwait(false);
+                        return;
+                }
+            }
+            if (start == end)
+            {
+                // Idle connections hold no receive buffer: wait for data with a zero-byte read, then rent one.
+                start = end = 0;
+                ReturnReceiveBuffer();
+                await _stream.ReadAsync(Memory<byte>.Empty, _reading.Token).ConfigureAwait(false);
+                _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+            }
+            else if (start > 0)
+            {
+                // Only a partial header or control frame is left (at most 139 bytes): move it to the front.
+                _receiveBuffer.AsSpan(start, end - start).CopyTo(_receiveBuffer);
+                end -= start;
+                start = 0;
+            }
+            int n = await _stream.ReadAsync(_receiveBuffer.AsMemory(end), _reading.Token).ConfigureAwait(false);
+            if (n == 0)
+            {
+                _endReason = _state == SessionState.Closing ? "closed after our close frame" : "peer dropped TCP without close frame";
+                return;
+            }
+            end += n;
+            _bytesReceived += n;
+            _lastReceivedAt = Environment.TickCount64;
+            _pingSentAt = 0;
+        }
+    }
+
+    /// <summary>The pure half of receiving: runs the receiver over the input until something needs I/O.</summary>
+    private ReceiveStep ConsumeInput(MessageReceiver receiver, Span<byte> input, out int consumed)
+    {
+        consumed = 0;
+        while (true)
+        {
+            var ev = receiver.Next(input[consumed..], out int used);
+            consumed += used;
+            switch (ev.Kind)
+            {
+                case ReceiveEventKind.NeedMoreData:
+                    return ReceiveStep.ReadMore;
+                case ReceiveEventKind.DataFragment:
+                    // After our close frame the peer's data is read and dropped (RFC 6455 section 5.5.1).
+                    if (_state != SessionState.Open) break;
+                    _assembly.Append(ev.Payload);
+                    if (ev.EndOfMessage && !Enqueue(_assembly.Take(ev.MessageOpcode)))
+                    {
+                        _failStatus = CloseStatus.PolicyViolation;
+                        _failReason = "too many queued commands";
+                        return ReceiveStep.Fail;
+                    }
+                    break;
+                case ReceiveEventKind.Ping:
+                    ev.Payload.CopyTo(_controlPayload);
+                    _controlPayloadLength = ev.Payload.Length;
+                    return ReceiveStep.AnswerPing;
+                case ReceiveEventKind.Pong:
+                    _pingSentAt = 0;
+                    break;
+                case ReceiveEventKind.Close:
+                    _peerCloseStatus = ev.CloseStatus;
+                    return ReceiveStep.PeerClosed;
+                case ReceiveEventKind.ProtocolError:
+                    _failStatus = ev.ErrorStatus;
+                    _failReason = ev.ErrorReason;
+                    return ReceiveStep.Fail;
+            }
+        }
+    }
+
+    private bool Enqueue(ClientMessage message)
+    {
+        _lastActivityAt = Environment.TickCount64;
+        if (_commands.Writer.TryWrite(message)) return true;
+        message.Release();
+        return false;
+    }
+
+    private async Task AnswerPeerCloseAsync()
+    {
+        bool wasOpen = _state == SessionState.Open;
+        _state = SessionState.Closing;
+        if (wasOpen)
+        {
+            // The peer started the close: stop answering commands, echo its status (1000 when it sent none).
+            _endReason = "peer closed";
+            ushort echo = _peerCloseStatus ?? CloseStatus.Normal;
+            if (await SendCloseFrameAsync(echo, "").ConfigureAwait(false))
+                _context.SessionLog.LogDebug("{Peer} closing (peer started, {Status})", _peer, echo);
+        }
+        else
+        {
+            _endReason = _closeCodeSent == CloseStatus.Normal ? "closed" : _endReason;
+        }
+    }
+
+    /// <summary>Fails the connection: our close frame, then TCP is closed without reading further frames.
+    /// The peer's remaining bytes are drained (bounded in time) so our close frame is not lost to a reset.</summary>
+    private async Task FailAsync(ushort status, string reason)
+    {
+        _context.SessionLog.LogDebug("{Peer} failing the connection: {Status} {Reason}", _peer, status, reason);
+        _endReason = reason;
+        _state = SessionState.Closing;
+        await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
+        try { _socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); } catch (System.Net.Sockets.SocketException) { }
+        _reading.CancelAfter(_context.Options.CloseTimeout);
+        _receiveBuffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        long drained = 0;
+        while (drained < 1024 * 1024)
+        {
+            int n = await _stream.ReadAsync(_receiveBuffer, _reading.Token).ConfigureAwait(false);
+            if (n == 0) return;
+            drained += n;
+        }
+    }
+
+    /// <summary>Starts a close from our side (QUIT, limits, timeouts, shutdown). The receive loop keeps
+    /// reading, dropping data, until the peer's close frame, for at most close-timeout.</summary>
+    private async Task CloseAsync(ushort status, string reason)
+    {
+        if (_state != SessionState.Open) return;
+        _state = SessionState.Closing;
+        if (_endReason == "peer closed") _endReason = reason.Length > 0 ? reason : "closed";
+        _context.SessionLog.LogDebug("{Peer} closing ({Status} {Reason})", _peer, status, reason);
+        try { _reading.CancelAfter(_context.Options.CloseTimeout); } catch (ObjectDisposedException) { return; }
+        await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
+    }
+
+    private async Task<bool> SendCloseFrameAsync(ushort status, string reason)
+    {
+        if (!await _sender.SendCloseAsync(status, reason, _lifetime.Token).ConfigureAwait(false)) return false;
+        _closeCodeSent = status;
+        return true;
+    }
+
+    private void ReturnReceiveBuffer()
+    {
+        if (_receiveBuffer is null) return;
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        _receiveBuffer = null;
+    }
+}

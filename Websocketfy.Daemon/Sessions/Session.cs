@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Ops;
+using Websocketfy.Protocol.Http;
+using Websocketfy.Protocol.Messages;
+
+namespace Websocketfy.Daemon.Sessions;
+
+/// <summary>
+/// One client connection: handshake → open → closing → closed. The receive loop owns reading,
+/// the command loop answers commands in order, <see cref="FrameSender"/> owns writing, and
+/// <see cref="TearDownAsync"/> is the one place a connection ends.
+/// </summary>
+internal sealed partial class Session
+{
+    private const int ReceiveBufferSize = 16 * 1024;
+
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly SessionContext _context;
+    private readonly FrameSender _sender;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationTokenSource _reading;
+    private readonly Channel<ClientMessage> _commands;
+    private readonly string _peer;
+    private readonly IPAddress _peerAddress;
+    private readonly long _startedAt = Environment.TickCount64;
+
+    private volatile SessionState _state = SessionState.Handshake;
+    private int _tornDown;
+    private ushort _closeCodeSent;
+    private string _endReason = "peer closed";
+    private int _commandCount;
+    private long _bytesReceived;
+
+    public Session(Socket socket, IPAddress peerAddress, SessionContext context)
+    {
+        _socket = socket;
+        _peerAddress = peerAddress;
+        _context = context;
+        _peer = socket.RemoteEndPoint?.ToString() ?? "?";
+        _stream = new NetworkStream(socket, ownsSocket: false);
+        _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
+        _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _commands = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(context.Options.MaxQueuedCommands)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _lastReceivedAt = _lastActivityAt = _startedAt;
+    }
+
+    public IPAddress PeerAddress => _peerAddress;
+    public SessionState State => _state;
+
+    /// <summary>The whole life of the connection; never throws.</summary>
+    public async Task RunAsync()
+    {
+        Task commandLoop = Task.CompletedTask;
+        try
+        {
+            byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
+            if (leftover is null) return;
+            _state = SessionState.Open;
+            _context.SessionLog.LogDebug("{Peer} open", _peer);
+            commandLoop = RunCommandLoopAsync();
+            await ReceiveLoopAsync(leftover).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFault(ex))
+        {
+            if (_endReason == "peer closed") _endReason = ex is OperationCanceledException ? "cancelled" : "connection lost";
+            _context.SessionLog.LogDebug("{Peer} ended: {Error}", _peer, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _endReason = "internal error";
+            _context.SessionLog.LogError(ex, "{Peer} failed", _peer);
+        }
+        finally
+        {
+            await TearDownAsync(commandLoop).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsConnectionFault(Exception ex) =>
+        ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ConnectionClosingException;
+
+    /// <summary>Reads and answers the HTTP head. Returns the bytes that followed the head (the first
+    /// frames) when the connection was upgraded, or null when it was answered over plain HTTP.</summary>
+    private async Task<byte[]?> HandshakeAsync()
+    {
+        var parser = new RequestHeadParser(_context.Options.MaxHeaderSize);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        deadline.CancelAfter(_context.Options.HandshakeTimeout);
+        try
+        {
+            while (true)
+            {
+                int n;
+                try
+                {
+                    n = await _stream.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
+                {
+                    _endReason = "handshake timeout";
+                    return null;
+                }
+                if (n == 0) { _endReason = "closed during handshake"; return null; }
+                _bytesReceived += n;
+                var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
+                switch (status)
+                {
+                    case HeadParseStatus.NeedMoreData:
+                        continue;
+                    case HeadParseStatus.TooLarge:
+                        await RefuseAsync(431, "Request header fields too large").ConfigureAwait(false);
+                        return null;
+                    case HeadParseStatus.Malformed:
+                        await RefuseAsync(400, "Malformed HTTP request").ConfigureAwait(false);
+                        return null;
+                }
+                return await AnswerHeadAsync(parser.Head!, buffer.AsSpan(consumed, n - consumed).ToArray()).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<byte[]?> AnswerHeadAsync(RequestHead head, byte[] afterHead)
+    {
+        var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
+        switch (decision.Outcome)
+        {
+            case HandshakeOutcome.Upgrade:
+                await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
+                return afterHead;
+            case HandshakeOutcome.PlainHttp:
+                _context.Metrics.PlainHttpRequest();
+                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
+                _endReason = "plain HTTP answered";
+                return null;
+            default:
+                if (decision.StatusCode == 403)
+                    _context.SessionLog.LogWarning("{Peer} refused: origin {Origin} is not allowed", _peer, LogText.Escape(head.GetHeader("Origin")));
+                await RefuseAsync(decision.StatusCode, decision.Reason).ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private async Task RefuseAsync(int status, string reason)
+    {
+        _context.Metrics.HandshakeFailed();
+        _endReason = $"handshake refused {status}";
+        _context.SessionLog.LogDebug("{Peer} handshake refused: {Status} {Reason}", _peer, status, reason);
+        await WriteHttpAsync(HttpResponses.Error(status, reason)).ConfigureAwait(false);
+    }
+
+    private async Task WriteHttpAsync(byte[] answer)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        deadline.CancelAfter(_context.Options.SendTimeout);
+        await _stream.WriteAsync(answer, deadline.Token).ConfigureAwait(false);
+        _context.Metrics.BytesSent(answer.Length);
+    }
+
+    /// <summary>Ends the session from anywhere (send timeout, file changed mid-frame, daemon stop):
+    /// the receive loop wakes up and the teardown runs.</summary>
+    private void Abort(string reason)
+    {
+        if (_endReason == "peer closed") _endReason = reason;
+        try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
+        _sender.Abort();
+    }
+
+    /// <summary>The one place a connection ends: runs once, frees everything, counts and logs it.</summary>
+    private async Task TearDownAsync(Task commandLoop)
+    {
+        if (Interlocked.Exchange(ref _tornDown, 1) == 1) return;
+        _state = SessionState.Closed;
+        try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
+        _sender.Abort();
+        _commands.Writer.TryComplete();
+        try { await commandLoop.ConfigureAwait(false); }
+        catch (Exception ex) when (IsConnectionFault(ex)) { }
+        while (_commands.Reader.TryRead(out var queued)) queued.Release();
+        _assembly.Discard();
+        ReturnReceiveBuffer();
+
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+        _stream.Dispose();
+        _socket.Dispose();
+        _sender.Dispose();
+        _reading.Dispose();
+        _lifetime.Dispose();
+
+        _context.Metrics.ConnectionEnded();
+        _context.Metrics.Closed(_closeCodeSent);
+        _context.Metrics.BytesReceived(_bytesReceived);
+        _context.Registry.Remove(this);
+        _context.SessionLog.LogInformation(
+            "connection {Peer} ended after {Duration} ms: {Commands} commands, {BytesIn} bytes in, close {CloseCode}, {Reason}",
+            _peer, Environment.TickCount64 - _startedAt, _commandCount, _bytesReceived,
+            _closeCodeSent == 0 ? "none" : _closeCodeSent, _endReason);
+    }
+}
