@@ -1,0 +1,32 @@
+using System.Net.WebSockets;
+using Websocketfy.Tests.Support;
+
+namespace Websocketfy.Tests.Integration;
+
+/// <summary>SiREN serves everyone on one thread: a client that reads slowly must never stall it.</summary>
+[TestFixture]
+public sealed class SlowClientTests
+{
+    [Test]
+    public async Task ClientThatStopsReadingAHugeReply_DoesNotStallOtherClients()
+    {
+        // 500k rows (about 20 MB, more than loopback socket buffers hold) and a small memory bound:
+        // the reply the stalled client does not take must go to the spool file.
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { SpoolMemoryLimit = 256 * 1024 });
+        byte[] expected = await RawSiren.QueryAsync(gateway.Siren.Port, "SELECT * FROM huge_images, images");
+
+        await using var stalled = await gateway.ConnectAsync();
+        int commandsBefore = gateway.Siren.CommandCount;
+        await stalled.SendAsync("SELECT * FROM huge_images, images"u8.ToArray(), WebSocketMessageType.Binary);
+        await gateway.Siren.WaitForCommandsAsync(commandsBefore + 1, TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+
+        await using var other = await gateway.ConnectAsync();
+        var reply = await other.RequestAsync("SELECT * FROM images WHERE id = 1");
+        Assert.That(reply.Text, Is.EqualTo("id, label, path\n1, normal, study1/img001.dcm\n"));
+        Assert.That(gateway.Gateway.Metrics.OpenSpoolFiles, Is.EqualTo(1), "the stalled reply should be spooled to disk");
+
+        var late = await stalled.ReceiveAsync(TimeSpan.FromSeconds(60));
+        Assert.That(late.Bytes, Is.EqualTo(expected));
+    }
+}

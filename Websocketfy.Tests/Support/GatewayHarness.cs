@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Websocketfy.Daemon;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.SirenDemo;
+
+namespace Websocketfy.Tests.Support;
+
+/// <summary>
+/// The real daemon (in-process, on an ephemeral loopback port) in front of the SiREN-protocol peer
+/// and a real temporary file tree. Everything talks over real sockets.
+/// </summary>
+public sealed class GatewayHarness : IAsyncDisposable
+{
+    private GatewayHarness(SirenPeerServer siren, TempTree files, Gateway gateway, GatewayOptions options)
+    {
+        Siren = siren;
+        Files = files;
+        Gateway = gateway;
+        Options = options;
+    }
+
+    public SirenPeerServer Siren { get; }
+    public TempTree Files { get; }
+    public Gateway Gateway { get; }
+    public GatewayOptions Options { get; }
+    public int Port => Gateway.Port;
+
+    /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
+    /// <param name="peer">The SiREN peer's options (faults, ...).</param>
+    /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
+    public static async Task<GatewayHarness> StartAsync(
+        Func<GatewayOptions, GatewayOptions>? configure = null,
+        SirenPeerOptions? peer = null,
+        bool startSiren = true,
+        Action<TempTree>? populate = null)
+    {
+        var siren = new SirenPeerServer(peer);
+        siren.Start();
+        if (!startSiren) await siren.StopAsync();
+        var files = new TempTree();
+        populate?.Invoke(files);
+        var options = new GatewayOptions
+        {
+            Bind = IPAddress.Loopback,
+            Port = 0,
+            SirenHost = "127.0.0.1",
+            SirenPort = siren.Port,
+            Root = files.Root,
+            SirenConnectTimeout = TimeSpan.FromSeconds(2),
+            CloseTimeout = TimeSpan.FromSeconds(2),
+        };
+        if (configure is not null) options = configure(options);
+        var gateway = new Gateway(options, TestLogging.Factory);
+        gateway.Start();
+        return new GatewayHarness(siren, files, gateway, options);
+    }
+
+    public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Siren.DisposeAsync();
+        Files.Dispose();
+    }
+}
+
+/// <summary>Daemon logs in tests: silent unless WEBSOCKETFY_TEST_LOG is set (then Debug to stderr).</summary>
+public static class TestLogging
+{
+    public static readonly ILoggerFactory Factory =
+        Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_LOG") is null
+            ? NullLoggerFactory.Instance
+            : LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true));
+}
