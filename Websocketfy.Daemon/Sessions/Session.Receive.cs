@@ -66,7 +66,7 @@ internal sealed partial class Session
             int n = await _stream.ReadAsync(_receiveBuffer.AsMemory(end), _reading.Token).ConfigureAwait(false);
             if (n == 0)
             {
-                _endReason = _state == SessionState.Closing ? "closed after our close frame" : "peer dropped TCP without close frame";
+                EndBecause(_state == SessionState.Closing ? "closed after our close frame" : "peer dropped TCP without close frame");
                 return;
             }
             end += n;
@@ -132,14 +132,10 @@ internal sealed partial class Session
         if (wasOpen)
         {
             // The peer started the close: stop answering commands, echo its status (1000 when it sent none).
-            _endReason = "peer closed";
+            EndBecause("peer closed");
             ushort echo = _peerCloseStatus ?? CloseStatus.Normal;
             if (await SendCloseFrameAsync(echo, "").ConfigureAwait(false))
                 _context.SessionLog.LogDebug("{Peer} closing (peer started, {Status})", _peer, echo);
-        }
-        else
-        {
-            _endReason = _closeCodeSent == CloseStatus.Normal ? "closed" : _endReason;
         }
     }
 
@@ -148,7 +144,7 @@ internal sealed partial class Session
     private async Task FailAsync(ushort status, string reason)
     {
         _context.SessionLog.LogDebug("{Peer} failing the connection: {Status} {Reason}", _peer, status, reason);
-        _endReason = reason;
+        EndBecause(reason);
         _state = SessionState.Closing;
         await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
         try { _socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); } catch (System.Net.Sockets.SocketException) { }
@@ -169,7 +165,7 @@ internal sealed partial class Session
     {
         if (_state != SessionState.Open) return;
         _state = SessionState.Closing;
-        if (_endReason == "peer closed") _endReason = reason.Length > 0 ? reason : "closed";
+        EndBecause(reason.Length > 0 ? reason : "closed by server");
         _context.SessionLog.LogDebug("{Peer} closing ({Status} {Reason})", _peer, status, reason);
         try { _reading.CancelAfter(_context.Options.CloseTimeout); } catch (ObjectDisposedException) { return; }
         await SendCloseFrameAsync(status, reason).ConfigureAwait(false);

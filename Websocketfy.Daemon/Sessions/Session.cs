@@ -32,7 +32,7 @@ internal sealed partial class Session
     private volatile SessionState _state = SessionState.Handshake;
     private int _tornDown;
     private ushort _closeCodeSent;
-    private string _endReason = "peer closed";
+    private string? _endReason;
     private int _commandCount;
     private long _bytesReceived;
 
@@ -41,7 +41,8 @@ internal sealed partial class Session
         _socket = socket;
         _peerAddress = peerAddress;
         _context = context;
-        _peer = socket.RemoteEndPoint?.ToString() ?? "?";
+        // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
+        _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
         _stream = new NetworkStream(socket, ownsSocket: false);
         _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
@@ -72,12 +73,12 @@ internal sealed partial class Session
         }
         catch (Exception ex) when (IsConnectionFault(ex))
         {
-            if (_endReason == "peer closed") _endReason = ex is OperationCanceledException ? "cancelled" : "connection lost";
+            EndBecause(ex is OperationCanceledException ? "cancelled" : "connection lost");
             _context.SessionLog.LogDebug("{Peer} ended: {Error}", _peer, ex.Message);
         }
         catch (Exception ex)
         {
-            _endReason = "internal error";
+            EndBecause("internal error");
             _context.SessionLog.LogError(ex, "{Peer} failed", _peer);
         }
         finally
@@ -108,10 +109,10 @@ internal sealed partial class Session
                 }
                 catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
                 {
-                    _endReason = "handshake timeout";
+                    EndBecause("handshake timeout");
                     return null;
                 }
-                if (n == 0) { _endReason = "closed during handshake"; return null; }
+                if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
                 var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
                 switch (status)
@@ -145,7 +146,7 @@ internal sealed partial class Session
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
                 await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
-                _endReason = "plain HTTP answered";
+                EndBecause("plain HTTP answered");
                 return null;
             default:
                 if (decision.StatusCode == 403)
@@ -158,7 +159,7 @@ internal sealed partial class Session
     private async Task RefuseAsync(int status, string reason)
     {
         _context.Metrics.HandshakeFailed();
-        _endReason = $"handshake refused {status}";
+        EndBecause($"handshake refused {status}");
         _context.SessionLog.LogDebug("{Peer} handshake refused: {Status} {Reason}", _peer, status, reason);
         await WriteHttpAsync(HttpResponses.Error(status, reason)).ConfigureAwait(false);
     }
@@ -171,11 +172,14 @@ internal sealed partial class Session
         _context.Metrics.BytesSent(answer.Length);
     }
 
+    /// <summary>Keeps the first reason given: later ones are consequences (a cancelled send after a close...).</summary>
+    private void EndBecause(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
+
     /// <summary>Ends the session from anywhere (send timeout, file changed mid-frame, daemon stop):
     /// the receive loop wakes up and the teardown runs.</summary>
     private void Abort(string reason)
     {
-        if (_endReason == "peer closed") _endReason = reason;
+        EndBecause(reason);
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
         _sender.Abort();
     }
@@ -208,6 +212,6 @@ internal sealed partial class Session
         _context.SessionLog.LogInformation(
             "connection {Peer} ended after {Duration} ms: {Commands} commands, {BytesIn} bytes in, close {CloseCode}, {Reason}",
             _peer, Environment.TickCount64 - _startedAt, _commandCount, _bytesReceived,
-            _closeCodeSent == 0 ? "none" : _closeCodeSent, _endReason);
+            _closeCodeSent == 0 ? "none" : _closeCodeSent, _endReason ?? "closed");
     }
 }
