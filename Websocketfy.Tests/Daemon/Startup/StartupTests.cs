@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using Websocketfy.SirenDemo;
+using Websocketfy.Tests.Support;
+
+namespace Websocketfy.Tests.Daemon.Startup;
+
+/// <summary>The built daemon as sysadmins run it: start-up errors refuse before listening, with one
+/// clear line on stderr and a distinct exit code; legacy flags and config precedence work end to end.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class StartupTests
+{
+    [Test]
+    public async Task PortAlreadyInUse_ExitsWith69_AndSaysSo()
+    {
+        using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        occupant.Listen();
+        int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
+        using var root = new TempTree();
+        var (code, stderr) = await DaemonProcess.RunToExitAsync("--bind", "127.0.0.1", "--port", port.ToString(), "--root", root.Root);
+        Assert.That(code, Is.EqualTo(69));
+        Assert.That(stderr, Does.Contain($"cannot listen on 127.0.0.1 port {port}"));
+    }
+
+    [Test]
+    public async Task MissingRoot_ExitsWith66()
+    {
+        var (code, stderr) = await DaemonProcess.RunToExitAsync("--root", "/nonexistent/pacs");
+        Assert.That(code, Is.EqualTo(66));
+        Assert.That(stderr, Does.Contain("/nonexistent/pacs"));
+    }
+
+    [TestCase("--port", "70000")]
+    [TestCase("--siren", "host:port:extra")]
+    [TestCase("--no-such-option", "1")]
+    public async Task BadCommandLine_ExitsWith64_WithOneLineOnStderr(string option, string value)
+    {
+        using var root = new TempTree();
+        var (code, stderr) = await DaemonProcess.RunToExitAsync(option, value, "--root", root.Root);
+        Assert.That(code, Is.EqualTo(64));
+        Assert.That(stderr, Does.StartWith("websocketfy: "));
+    }
+
+    [Test]
+    public async Task UnknownConfigKey_ExitsWith78_NamingFileAndLine()
+    {
+        using var root = new TempTree();
+        string config = root.Write("websocketfy.conf", "# comment\nport = 8080\nprot = 9\n"u8.ToArray());
+        var (code, stderr) = await DaemonProcess.RunToExitAsync("--config", config, "--root", root.Root);
+        Assert.That(code, Is.EqualTo(78));
+        Assert.That(stderr, Does.Contain("websocketfy.conf:3"));
+        Assert.That(stderr, Does.Contain("prot"));
+    }
+
+    [Test]
+    public async Task LegacyFlags_StartTheDaemon_AndItServesUntilSigterm()
+    {
+        await using var siren = new SirenPeerServer();
+        siren.Start();
+        using var root = new TempTree();
+        root.Write("a.dcm", [1, 2, 3]);
+        int port = DaemonProcess.FreePort();
+        await using var daemon = DaemonProcess.Start(["-hi", "127.0.0.1", "-pi", port.ToString(), "-hs", "127.0.0.1", "-ps", siren.Port.ToString(), "--root", root.Root]);
+        Assert.That(await daemon.WaitUntilListeningAsync(), Is.EqualTo(port));
+        await using (var client = await WsClient.ConnectAsync(port))
+        {
+            Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
+            Assert.That((await client.RequestAsync("REQUEST a.dcm")).Bytes, Is.EqualTo(new byte[] { 1, 2, 3 }));
+        }
+        daemon.Terminate();
+        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task CommandLine_BeatsEnvironment_BeatsConfigFile()
+    {
+        using var root = new TempTree();
+        int filePort = DaemonProcess.FreePort(), envPort = DaemonProcess.FreePort(), cliPort = DaemonProcess.FreePort();
+        string config = root.Write("w.conf", System.Text.Encoding.UTF8.GetBytes($"port = {filePort}\nbind = 127.0.0.1\nroot = {root.Root}\n"));
+
+        await using (var fromFile = DaemonProcess.Start(["--config", config]))
+            Assert.That(await fromFile.WaitUntilListeningAsync(), Is.EqualTo(filePort));
+        var environment = new Dictionary<string, string> { ["WEBSOCKETFY_PORT"] = envPort.ToString() };
+        await using (var fromEnvironment = DaemonProcess.Start(["--config", config], environment))
+            Assert.That(await fromEnvironment.WaitUntilListeningAsync(), Is.EqualTo(envPort));
+        await using (var fromCommandLine = DaemonProcess.Start(["--config", config, "--port", cliPort.ToString()], environment))
+            Assert.That(await fromCommandLine.WaitUntilListeningAsync(), Is.EqualTo(cliPort));
+    }
+
+    [Test]
+    public async Task SirenDownAtStart_IsAWarning_NotAnError()
+    {
+        using var root = new TempTree();
+        int deadPort = DaemonProcess.FreePort();
+        await using var daemon = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--siren", $"127.0.0.1:{deadPort}", "--root", root.Root, "--siren-connect-timeout", "1"]);
+        int port = await daemon.WaitUntilListeningAsync();
+        await using var client = await WsClient.ConnectAsync(port);
+        Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
+        Assert.That(daemon.Stderr, Does.Contain("unavailable"));
+    }
+}

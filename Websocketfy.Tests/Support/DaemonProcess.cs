@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Websocketfy.Tests.Support;
+
+/// <summary>
+/// The built daemon run as a child process (`dotnet websocketfy.dll ...`, copied next to the test
+/// assembly by the project reference): for exit codes, start-up messages and signals.
+/// </summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _stderr = [];
+
+    private DaemonProcess(Process process) => _process = process;
+
+    public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
+
+    public int Id => _process.Id;
+
+    /// <summary>Everything the daemon wrote to stderr so far.</summary>
+    public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
+
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(DaemonPath);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var daemon = new DaemonProcess(Process.Start(start)!);
+        daemon._process.ErrorDataReceived += (_, e) => daemon.OnStderr(e.Data);
+        daemon._process.OutputDataReceived += (_, e) => daemon.OnStderr(e.Data);
+        daemon._process.BeginErrorReadLine();
+        daemon._process.BeginOutputReadLine();
+        return daemon;
+    }
+
+    /// <summary>Runs the daemon to completion (for start-up errors): exit code and stderr.</summary>
+    public static async Task<(int ExitCode, string Stderr)> RunToExitAsync(params string[] arguments)
+    {
+        await using var daemon = Start(arguments);
+        int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        return (code, daemon.Stderr);
+    }
+
+    private void OnStderr(string? line)
+    {
+        if (line is null) return;
+        lock (_stderr) _stderr.Add(line);
+        var match = ListeningLine().Match(line);
+        if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    private static partial Regex ListeningLine();
+
+    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    public async Task<int> WaitUntilListeningAsync()
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        if (first != _listening.Task) throw new InvalidOperationException("the daemon did not start listening:\n" + Stderr);
+        return await _listening.Task;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>A port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
