@@ -74,6 +74,22 @@ public sealed class ClientWebSocketInteropTests
     }
 
     [Test]
+    public async Task LargeTextOfMultibyteCharacters_ComesBackIntact_ThoughReadsAndFragmentsCutCodePoints()
+    {
+        // 2-, 3- and 4-byte characters (9 bytes a round) over several MiB: the server's 64 KiB reads and
+        // its 1 MiB echo fragments fall inside code points, which both sides must validate across.
+        string text = string.Concat(Enumerable.Repeat("é✓𝄞", 3 * EchoConnection.OutgoingFragmentLength / 9 + 1));
+        await using var server = EchoServer.Start();
+        await using var client = await WsClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync(text);
+        var echo = await client.ReceiveAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That((echo.Type, echo.Text == text), Is.EqualTo((WebSocketMessageType.Text, true)),
+                    $"{echo.Bytes.Length} bytes came back for {Encoding.UTF8.GetByteCount(text)} sent");
+    }
+
+    [Test]
     public async Task KeepAlivePings_AreAnsweredWithPongs_SoTheClientKeepsTheConnection()
     {
         // With a KeepAliveTimeout, ClientWebSocket sends real pings and aborts unless a pong with the
