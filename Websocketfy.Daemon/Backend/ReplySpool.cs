@@ -100,8 +100,9 @@ internal sealed class ReplySpool : IDisposable
     }
 
     /// <summary>Copies the next unread bytes into <paramref name="destination"/>. Waits while nothing is
-    /// unread and the reply goes on. Returns 0 at the end of a complete reply or once the reply
-    /// failed (see <see cref="Failure"/>).</summary>
+    /// unread and the reply goes on. Returns 0 at the end of a complete reply, or of a failed one
+    /// (see <see cref="Failure"/>): bytes received before a silence or a drop are still read,
+    /// nothing more once the reply was too large or abandoned.</summary>
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
     {
         while (true)
@@ -109,8 +110,9 @@ internal sealed class ReplySpool : IDisposable
             Task wait;
             lock (_gate)
             {
-                // A failed reply is not drained: the client gets the failure, not a torso.
-                if (_failure != ReplyFailure.None) return 0;
+                // What SiREN sent before a silence or a drop still goes out (then the 1011 says why);
+                // a reply that is too large or abandoned is not worth another byte.
+                if (_failure is ReplyFailure.TooLarge or ReplyFailure.Cancelled) return 0;
                 if (_memory.Count > 0) return ReadFromMemory(destination.Span);
                 if (_fileRead < _fileWritten) break;
                 if (_complete || _failure != ReplyFailure.None) return 0;

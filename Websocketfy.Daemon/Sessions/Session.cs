@@ -205,9 +205,11 @@ internal sealed partial class Session
         _reading.Dispose();
         _lifetime.Dispose();
 
-        _context.Metrics.ConnectionEnded();
+        // Counted before the connection stops being active, so a reader that waits for
+        // "no active connections" sees its close code.
         _context.Metrics.Closed(_closeCodeSent);
         _context.Metrics.BytesReceived(_bytesReceived);
+        _context.Metrics.ConnectionEnded();
         _context.Registry.Remove(this);
         _context.SessionLog.LogInformation(
             "connection {Peer} ended after {Duration} ms: {Commands} commands, {BytesIn} bytes in, close {CloseCode}, {Reason}",

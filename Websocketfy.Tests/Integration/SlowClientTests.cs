@@ -19,7 +19,10 @@ public sealed class SlowClientTests
         int commandsBefore = gateway.Siren.CommandCount;
         await stalled.SendAsync("SELECT * FROM huge_images, images"u8.ToArray(), WebSocketMessageType.Binary);
         await gateway.Siren.WaitForCommandsAsync(commandsBefore + 1, TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
+        // The backend connection comes back to the pool only once SiREN's whole reply has been read:
+        // without the spool that would wait for the stalled client, and SiREN (one thread) with it.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (gateway.Gateway.IdleBackendConnections == 0) await Task.Delay(50, patience.Token);
 
         await using var other = await gateway.ConnectAsync();
         var reply = await other.RequestAsync("SELECT * FROM images WHERE id = 1");

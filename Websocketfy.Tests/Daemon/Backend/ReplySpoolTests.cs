@@ -64,13 +64,22 @@ public sealed class ReplySpoolTests
     }
 
     [Test]
-    public async Task FailedReply_IsNotDrained()
+    public async Task BytesBeforeADrop_AreStillRead_ThenTheFailureShows()
     {
         using var spool = new ReplySpool(1 << 20, Path.GetTempPath(), new Metrics());
         spool.Append("partial"u8, final: false);
         spool.Fail(ReplyFailure.ClosedEarly);
-        Assert.That(await spool.ReadAsync(new byte[64], CancellationToken.None), Is.EqualTo(0));
+        Assert.That(await DrainAsync(spool, 64), Is.EqualTo("partial"u8.ToArray()));
         Assert.That(spool.Failure, Is.EqualTo(ReplyFailure.ClosedEarly));
         Assert.That(spool.IsComplete, Is.False);
+    }
+
+    [Test]
+    public async Task TooLargeReply_IsNotDrained()
+    {
+        using var spool = new ReplySpool(1 << 20, Path.GetTempPath(), new Metrics());
+        spool.Append("partial"u8, final: false);
+        spool.Fail(ReplyFailure.TooLarge);
+        Assert.That(await spool.ReadAsync(new byte[64], CancellationToken.None), Is.EqualTo(0));
     }
 }
