@@ -46,6 +46,29 @@ public sealed class SessionTests
     }
 
     [Test]
+    public async Task ServerStartedClose_WithoutThePeersAnswer_EndsTcpAfterTheCloseTimeout()
+    {
+        // The harness sets close-timeout to 2 s; a peer that never answers our close frame
+        // must not keep the connection (RFC 6455 section 7.1.1).
+        using var client = await RawWsClient.ConnectAsync(_gateway.Port);
+        await client.SendTextAsync("QUIT");
+        var close = await client.ReadFrameAsync();
+        Assert.That(close!.Opcode, Is.EqualTo(0x8));
+        Assert.That(await client.ServerClosesTcpAsync(TimeSpan.FromSeconds(10)), Is.True);
+    }
+
+    [Test]
+    public async Task DataAfterOurCloseFrame_IsReadAndDropped_UntilThePeersClose()
+    {
+        using var client = await RawWsClient.ConnectAsync(_gateway.Port);
+        await client.SendTextAsync("QUIT");
+        Assert.That((await client.ReadFrameAsync())!.CloseCode, Is.EqualTo(1000));
+        await client.SendTextAsync("SELECT 1");
+        await client.SendFrameAsync(0x8, [0x03, 0xE8]);
+        Assert.That(await client.ReadFrameAsync(TimeSpan.FromSeconds(5)), Is.Null, "no reply may follow our close frame");
+    }
+
+    [Test]
     public async Task ClientClose_IsEchoed_AndTcpIsClosedByTheServer()
     {
         using var client = await RawWsClient.ConnectAsync(_gateway.Port);

@@ -274,8 +274,9 @@ internal sealed class ServeLoop
         if (removed)
         {
             connection.Socket.Dispose();
-            _statistics.ConnectionClosed();
+            // Logged before it stops counting as open, so whoever waits for "no open connections" sees the line.
             Log($"connection {connection.Id} closed: {why}");
+            _statistics.ConnectionClosed();
         }
     }
 
