@@ -65,6 +65,35 @@ public class MaskingTests
         }
     }
 
+    [Test]
+    public void LongerPayloadsAtEveryStartWithinACacheLine_MatchTheScalarReference()
+    {
+        // Long enough for the aligned vector loop: every start address modulo 64 gives another
+        // scalar head length, and with it another key rotation into the vector loop.
+        int[] lengths = [256, 257, 258, 259, 300, 1000, 4099];
+        byte[] source = RandomBytes(4099 + 64, seed: 4);
+        foreach (int length in lengths)
+        {
+            for (long offset = 0; offset < 4; offset++)
+            {
+                for (int start = 0; start < 64; start++)
+                {
+                    byte[] buffer = (byte[])source.Clone();
+                    byte[] expected = ScalarReference(source.AsSpan(start, length).ToArray(), offset);
+
+                    Masking.Apply(buffer.AsSpan(start, length), KeyValue, offset);
+
+                    if (!buffer.AsSpan(start, length).SequenceEqual(expected)
+                        || !buffer.AsSpan(0, start).SequenceEqual(source.AsSpan(0, start))
+                        || !buffer.AsSpan(start + length).SequenceEqual(source.AsSpan(start + length)))
+                    {
+                        Assert.Fail($"length {length}, offset {offset}, start {start}");
+                    }
+                }
+            }
+        }
+    }
+
     [TestCase(64 * 1024, 0L)]
     [TestCase(64 * 1024 + 13, 3L)]
     [TestCase(1024 * 1024 + 7, 2L)]
