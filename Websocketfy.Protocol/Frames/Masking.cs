@@ -9,6 +9,9 @@ namespace Websocketfy.Protocol.Frames;
 /// <summary>XOR masking of payload bytes (RFC 6455 section 5.3), vectorised.</summary>
 public static class Masking
 {
+    /// <summary>Below this, aligning the vector loop costs more than the split loads it saves.</summary>
+    private const int AlignmentThreshold = 256;
+
     /// <summary>Unmasks (or masks) <paramref name="data"/> in place. <paramref name="payloadOffset"/> is the
     /// position of data[0] within the frame payload, so a payload can be unmasked in pieces.</summary>
     /// <remarks><paramref name="maskKey"/> is in the form of <see cref="FrameHeader.MaskKey"/>: key byte i
@@ -21,16 +24,45 @@ public static class Masking
             return;
         }
 
-        // Rotate the key so that its byte 0 is the one for data[0]; from then on every block whose
-        // length is a multiple of 4 starts on key byte 0 again, whatever the alignment of data.
+        // Rotate the key so that its low byte is the one for data[0]. The key stays in this form
+        // ("low byte applies next") throughout; wide blocks whose length is a multiple of 4 keep it.
         uint key = BitOperations.RotateRight((uint)maskKey, 8 * (int)(payloadOffset & 3));
-        // The key as it must lie in memory when read as a native uint, so wide XORs hit the right bytes.
-        uint keyInMemory = BitConverter.IsLittleEndian ? key : BinaryPrimitives.ReverseEndianness(key);
-
         ref byte start = ref MemoryMarshal.GetReference(data);
         nuint length = (nuint)data.Length;
-        nuint i = 0;
+        nuint done = 0;
 
+        int vectorSize = Vector512.IsHardwareAccelerated ? Vector512<byte>.Count
+            : Vector256.IsHardwareAccelerated ? Vector256<byte>.Count
+            : Vector128.IsHardwareAccelerated ? Vector128<byte>.Count
+            : 0;
+        if (vectorSize == 0)
+        {
+            ApplyScalar(ref start, length, ref key);
+            return;
+        }
+
+        if (length >= AlignmentThreshold)
+        {
+            // Payloads sit a few bytes after their frame header, so they rarely start on a vector
+            // boundary; unaligned vectors then straddle cache lines. Do the head in scalar steps
+            // (the address is only a hint: if the GC moves the buffer, results stay right).
+            nuint address = (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<byte>(), ref start);
+            nuint head = (nuint)(-(nint)address) & (nuint)(vectorSize - 1);
+            ApplyScalar(ref start, head, ref key);
+            done = head;
+        }
+
+        done += ApplyVectors(ref Unsafe.Add(ref start, done), length - done, key);
+        ApplyScalar(ref Unsafe.Add(ref start, done), length - done, ref key);
+    }
+
+    /// <summary>XORs whole vectors from <paramref name="start"/>; returns how many bytes it did
+    /// (a multiple of 16, so the key needs no rotation afterwards).</summary>
+    private static nuint ApplyVectors(ref byte start, nuint length, uint key)
+    {
+        // The key as it must lie in memory when read as a native uint.
+        uint keyInMemory = BitConverter.IsLittleEndian ? key : BinaryPrimitives.ReverseEndianness(key);
+        nuint i = 0;
         if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<byte>.Count)
         {
             Vector512<byte> mask = Vector512.Create(keyInMemory).AsByte();
@@ -55,8 +87,16 @@ public static class Masking
                 (Vector128.LoadUnsafe(ref start, i) ^ mask).StoreUnsafe(ref start, i);
             }
         }
+        return i;
+    }
 
+    /// <summary>XORs <paramref name="length"/> bytes in 8-, 4- and 1-byte steps, leaving
+    /// <paramref name="key"/> rotated for the byte after them.</summary>
+    private static void ApplyScalar(ref byte start, nuint length, ref uint key)
+    {
+        uint keyInMemory = BitConverter.IsLittleEndian ? key : BinaryPrimitives.ReverseEndianness(key);
         ulong wideMask = ((ulong)keyInMemory << 32) | keyInMemory;
+        nuint i = 0;
         for (; length - i >= sizeof(ulong); i += sizeof(ulong))
         {
             ref byte at = ref Unsafe.Add(ref start, i);
@@ -68,12 +108,11 @@ public static class Masking
             Unsafe.WriteUnaligned(ref at, Unsafe.ReadUnaligned<uint>(ref at) ^ keyInMemory);
             i += sizeof(uint);
         }
-
-        // At most three bytes left, and i is a multiple of 4, so they take key bytes 0, 1, 2 in turn.
+        // At most three bytes left, each taking the key's low byte and rotating it away.
         for (; i < length; i++)
         {
             Unsafe.Add(ref start, i) ^= (byte)key;
-            key >>= 8;
+            key = BitOperations.RotateRight(key, 8);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace Websocketfy.Protocol.Messages;
 
 /// <summary>The RFC 6455 section 5 rules a client frame header must pass before any of its payload
 /// is read, in one pure function.</summary>
-internal static class ClientFrameRules
+public static class ClientFrameRules
 {
     public const string NotMasked = "client frame is not masked";
     public const string RsvSet = "RSV bits set without a negotiated extension";

@@ -12,9 +12,9 @@ public sealed partial class MessageReceiver
     {
         if (header.Opcode != Opcode.Continuation)
         {
+            // The validator needs no reset: a text message only ends after IsComplete held.
             _messageOpcode = header.Opcode;
             _messageLength = 0;
-            _utf8.Reset();
         }
         _messageLength += header.PayloadLength;
         _continuationExpected = !header.Fin;
