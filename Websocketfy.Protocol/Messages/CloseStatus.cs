@@ -19,6 +19,9 @@ public static class CloseStatus
     /// <summary>A close payload is a control-frame payload: at most 125 bytes.</summary>
     public const int MaxPayloadLength = 125;
 
+    /// <summary>Room left for the reason after the 2-byte status.</summary>
+    public const int MaxReasonLength = MaxPayloadLength - 2;
+
     /// <summary>Valid in a received close frame: 1000-1003, 1007-1014, 3000-4999.</summary>
     /// <remarks>1004 is reserved, 1005/1006/1015 are for local reporting only (never sent),
     /// below 1000 and 1016-2999 are unassigned or reserved for future RFCs, 5000 and up do not exist.</remarks>
