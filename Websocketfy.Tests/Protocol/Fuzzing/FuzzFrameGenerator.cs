@@ -12,7 +12,7 @@ namespace Websocketfy.Tests.Protocol.Fuzzing;
 internal sealed class FuzzFrameGenerator
 {
     /// <summary>Keeps the cases of this target apart from other targets run with the same seed.</summary>
-    public const ulong Stream = 0x4652_414D_4553; // "FRAMES"
+    public const ulong RandomStream = 0x4652_414D_4553; // "FRAMES"
 
     private static readonly long[] MaxMessageSizes = [0, 1, 7, 125, 126, 1000, 65535, 65536, 1 << 20, long.MaxValue];
 
@@ -41,7 +41,7 @@ internal sealed class FuzzFrameGenerator
 
     public FrameFuzzInput Generate(ulong seed, long caseIndex)
     {
-        _random = FuzzRandom.ForCase(seed, Stream, caseIndex);
+        _random = FuzzRandom.ForCase(seed, RandomStream, caseIndex);
         _stream.Clear();
         _frameStarts.Clear();
         _expected = new FrameEventLog();

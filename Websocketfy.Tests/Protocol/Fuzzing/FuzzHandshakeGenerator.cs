@@ -9,14 +9,14 @@ namespace Websocketfy.Tests.Protocol.Fuzzing;
 internal static class FuzzHandshakeGenerator
 {
     /// <summary>Keeps the cases of this target apart from other targets run with the same seed.</summary>
-    public const ulong Stream = 0x4853_4841_4B45; // "HSHAKE"
+    public const ulong RandomStream = 0x4853_4841_4B45; // "HSHAKE"
 
     /// <summary>How far a mutated input may reach past the parser's limit.</summary>
     private const int TailPastLimit = 1024;
 
     public static HandshakeFuzzInput Generate(ulong seed, long caseIndex)
     {
-        FuzzRandom random = FuzzRandom.ForCase(seed, Stream, caseIndex);
+        FuzzRandom random = FuzzRandom.ForCase(seed, RandomStream, caseIndex);
         HandshakeSample sample = random.Pick(FuzzHandshakeCorpus.Samples);
         int policyIndex = random.Below(FuzzHandshakeCorpus.Policies.Length);
         HandshakeEdit edit = random.Percent(40)
