@@ -58,10 +58,11 @@ internal static class FuzzRunner
         foreach (FuzzTarget target in arguments.Targets)
         {
             var campaign = new FuzzCampaign(target);
-            FuzzFailure? failure = campaign.RunCase(seed, caseIndex);
+            FuzzFailure? failure = FuzzWatchdog.Run(campaign, () => campaign.RunCase(seed, caseIndex), FuzzWatchdog.DefaultStallLimit);
             if (failure is null)
             {
                 Console.WriteLine($"{campaign.TargetName} case {caseIndex} of seed {seed}: passed ({campaign.Outcomes.Keys.Single()})");
+                Console.WriteLine(campaign.DescribeCase(seed, caseIndex));
                 continue;
             }
             failures++;
@@ -99,7 +100,8 @@ internal static class FuzzRunner
         TimeSpan elapsed = clock.Elapsed;
         lock (failures)
         {
-            return new TargetReport(campaign, elapsed, firstSeed, seed, [.. failures]);
+            // The loop steps past the last seed it used before it sees the budget is spent.
+            return new TargetReport(campaign, elapsed, firstSeed, seed == firstSeed ? seed : seed - 1, [.. failures]);
         }
     }
 

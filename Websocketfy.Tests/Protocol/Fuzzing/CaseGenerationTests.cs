@@ -8,6 +8,17 @@ namespace Websocketfy.Tests.Protocol.Fuzzing;
 public class CaseGenerationTests
 {
     [Test]
+    public void FuzzRandom_FollowsTheSplitMix64ReferenceSequence()
+    {
+        // First outputs of Vigna's splitmix64.c from state 0: reproducers stay valid across .NET versions.
+        var random = new FuzzRandom(0);
+
+        ulong[] outputs = [random.NextUInt64(), random.NextUInt64(), random.NextUInt64()];
+
+        Assert.That(outputs, Is.EqualTo(new[] { 0xE220A8397B1DCDAFUL, 0x6E789E6AA1B965F4UL, 0x06C45D188009454FUL }));
+    }
+
+    [Test]
     public void SameSeedAndCase_GenerateTheSameHandshakeInput()
     {
         HandshakeFuzzInput first = FuzzHandshakeGenerator.Generate(42, 1234);

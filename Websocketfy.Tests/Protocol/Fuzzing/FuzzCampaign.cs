@@ -73,11 +73,19 @@ internal sealed class FuzzCampaign
 
     /// <summary>The report for the case running now, built from a fresh copy of its input, when it
     /// has run for longer than any case should (the code under test loops forever).</summary>
-    public FuzzFailure DescribeStalledCase(TimeSpan stalledFor)
+    public FuzzFailure DescribeStalledCase(TimeSpan stalledFor) => Describe(
+        Volatile.Read(ref _currentSeed), Volatile.Read(ref _currentCase),
+        $"the case has not finished after {stalledFor.TotalSeconds:0} s: the code under test hangs");
+
+    /// <summary>A case's input, described as a failure report would describe it (for replays).</summary>
+    public string DescribeCase(ulong seed, long caseIndex)
     {
-        ulong seed = Volatile.Read(ref _currentSeed);
-        long caseIndex = Volatile.Read(ref _currentCase);
-        string violation = $"the case has not finished after {stalledFor.TotalSeconds:0} s: the code under test hangs";
+        FuzzFailure described = Describe(seed, caseIndex, "");
+        return $"parameters: {described.Parameters}\ninput ({described.Reproducer.Length} bytes, hex): {Convert.ToHexString(described.Reproducer)}";
+    }
+
+    private FuzzFailure Describe(ulong seed, long caseIndex, string violation)
+    {
         if (Target == FuzzTarget.Handshake)
         {
             HandshakeFuzzInput input = FuzzHandshakeGenerator.Generate(seed, caseIndex);

@@ -12,7 +12,7 @@ namespace Websocketfy.Tests.Protocol.Fuzzing;
 internal sealed class FuzzFrameGenerator
 {
     /// <summary>Keeps the cases of this target apart from other targets run with the same seed.</summary>
-    public const ulong Stream = 0x4652_414D_4553; // "FRAMES"
+    public const ulong RandomStream = 0x4652_414D_4553; // "FRAMES"
 
     private static readonly long[] MaxMessageSizes = [0, 1, 7, 125, 126, 1000, 65535, 65536, 1 << 20, long.MaxValue];
 
@@ -41,7 +41,7 @@ internal sealed class FuzzFrameGenerator
 
     public FrameFuzzInput Generate(ulong seed, long caseIndex)
     {
-        _random = FuzzRandom.ForCase(seed, Stream, caseIndex);
+        _random = FuzzRandom.ForCase(seed, RandomStream, caseIndex);
         _stream.Clear();
         _frameStarts.Clear();
         _expected = new FrameEventLog();
@@ -99,10 +99,12 @@ internal sealed class FuzzFrameGenerator
             _stream.ToArray(), _max, bufferSize, _random.NextUInt64(), mutations == 0 ? _expected : null, _openRule, origin);
     }
 
-    private int MessageLength(int extra = 0)
+    private int MessageLength()
     {
-        long cap = _random.Percent(2) ? 70_000 : 2_000;
-        return (int)_random.SkewedLength(Math.Min(_max - extra, cap));
+        // Rarely long enough for the 64-bit length form: such messages cost more than all the rest.
+        long longest = Math.Min(_max, _random.Below(200) == 0 ? 70_000 : 2_000);
+        // Now and then exactly the limit (when it is small enough to write): the edge of "too big".
+        return (int)(_random.Percent(5) ? longest : _random.SkewedLength(longest));
     }
 
     private byte[] Payload(Opcode opcode, int length) =>
@@ -156,6 +158,12 @@ internal sealed class FuzzFrameGenerator
 
     private void WriteClose()
     {
+        if (_random.Percent(30))
+        {
+            // A close may come between two fragments of a message (RFC 6455 section 5.4).
+            Opcode opcode = _random.Percent(50) ? Opcode.Text : Opcode.Binary;
+            WriteMessage(opcode, final: false, Payload(opcode, MessageLength()));
+        }
         if (_random.Percent(25))
         {
             Write(_stream, _frameStarts, ref _random, FirstByte(true, 0, (int)Opcode.Close), masked: true, []);

@@ -43,8 +43,6 @@ internal sealed class FrameEventLog
     public string ErrorReason { get; private set; } = "";
     public int Leftover { get; private set; }
 
-    public IReadOnlyList<Entry> Entries => _entries;
-
     /// <summary>Payload of the data message not ended yet.</summary>
     public ReadOnlySpan<byte> OpenMessage => _open.Span;
 

@@ -124,6 +124,4 @@ internal static class FuzzFrameWriter
         random.Fill(bytes);
         return bytes;
     }
-
-    public static bool IsControl(Opcode opcode) => ((byte)opcode & 0x8) != 0;
 }

@@ -3,26 +3,34 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Tests.Protocol.Fuzzing;
 
-/// <summary>Builds handshake cases: a real client's request, maybe one meaningful edit, maybe a burst
-/// of byte-level mutations, a parser limit that often sits right at the head's size.</summary>
+/// <summary>Builds handshake cases: a real client's request, maybe one meaningful edit, maybe a few
+/// field-level edits, maybe a burst of byte-level mutations, a parser limit that often sits right at
+/// the head's size.</summary>
 internal static class FuzzHandshakeGenerator
 {
     /// <summary>Keeps the cases of this target apart from other targets run with the same seed.</summary>
-    public const ulong Stream = 0x4853_4841_4B45; // "HSHAKE"
+    public const ulong RandomStream = 0x4853_4841_4B45; // "HSHAKE"
 
     /// <summary>How far a mutated input may reach past the parser's limit.</summary>
     private const int TailPastLimit = 1024;
 
     public static HandshakeFuzzInput Generate(ulong seed, long caseIndex)
     {
-        FuzzRandom random = FuzzRandom.ForCase(seed, Stream, caseIndex);
+        FuzzRandom random = FuzzRandom.ForCase(seed, RandomStream, caseIndex);
         HandshakeSample sample = random.Pick(FuzzHandshakeCorpus.Samples);
         int policyIndex = random.Below(FuzzHandshakeCorpus.Policies.Length);
         HandshakeEdit edit = random.Percent(40)
             ? HandshakeEdit.None
             : random.Pick(sample.IsUpgrade ? FuzzHandshakeEdits.ForUpgrades : FuzzHandshakeEdits.Neutral);
 
-        List<byte> bytes = Build(sample, edit, ref random);
+        List<string> lines = FuzzHandshakeEdits.Apply(sample, edit);
+        int fieldEdits = random.Percent(30) ? random.Between(1, 4) : 0;
+        for (int i = 0; i < fieldEdits; i++)
+        {
+            FuzzHandshakeFieldMutator.MutateOnce(lines, ref random);
+        }
+
+        List<byte> bytes = Build(lines, edit, ref random);
         int headLength = bytes.Count;
         if (random.Percent(30))
         {
@@ -39,7 +47,8 @@ internal static class FuzzHandshakeGenerator
             _ => random.Between(1, 1024),
         };
 
-        int mutations = random.Percent(60) ? random.Between(1, 8) : 0;
+        // Field-edited heads mostly stay well-formed, so that the validator gets to decide them.
+        int mutations = random.Percent(fieldEdits > 0 ? 25 : 60) ? random.Between(1, 8) : 0;
         for (int i = 0; i < mutations; i++)
         {
             Mutate(bytes, maxHeadBytes, ref random);
@@ -50,12 +59,14 @@ internal static class FuzzHandshakeGenerator
             bytes.RemoveRange(maxHeadBytes + TailPastLimit, bytes.Count - maxHeadBytes - TailPastLimit);
         }
 
-        HandshakeExpectation? expected = mutations == 0 ? Expect(sample, edit, policyIndex, headLength, maxHeadBytes) : null;
-        string origin = $"{sample.Name}/{edit}/{mutations} mutations";
+        HandshakeExpectation? expected = mutations == 0 && fieldEdits == 0
+            ? Expect(sample, edit, policyIndex, headLength, maxHeadBytes)
+            : null;
+        string origin = $"{sample.Name}/{edit}/{fieldEdits} field edits/{mutations} mutations";
         return new HandshakeFuzzInput(bytes.ToArray(), maxHeadBytes, policyIndex, random.NextUInt64(), expected, origin);
     }
 
-    private static List<byte> Build(HandshakeSample sample, HandshakeEdit edit, ref FuzzRandom random)
+    private static List<byte> Build(List<string> lines, HandshakeEdit edit, ref FuzzRandom random)
     {
         string lineEnd = edit == HandshakeEdit.BareLineFeeds ? "\n" : "\r\n";
         var text = new StringBuilder();
@@ -66,7 +77,7 @@ internal static class FuzzHandshakeGenerator
                 text.Append(random.Percent(50) ? "\r\n" : "\n");
             }
         }
-        foreach (string line in FuzzHandshakeEdits.Apply(sample, edit))
+        foreach (string line in lines)
         {
             text.Append(line).Append(lineEnd);
         }

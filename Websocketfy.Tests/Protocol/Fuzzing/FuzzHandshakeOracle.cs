@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using Websocketfy.Protocol.Http;
 
@@ -21,8 +20,6 @@ internal static class FuzzHandshakeOracle
     public const int FixedAllocationAllowance = 2048;
     public const int AllocationPerConsumedByte = 6;
     public const int AllocationPerLine = 96;
-
-    private static readonly HashSet<int> RejectCodes = [400, 403, 405, 426, 505];
 
     /// <summary>tchar of RFC 9110 section 5.6.2.</summary>
     private static readonly SearchValues<char> TokenChars =
@@ -252,60 +249,32 @@ internal static class FuzzHandshakeOracle
         return null;
     }
 
-    /// <summary>The decision is one of the three, its code fits its kind, and an Upgrade is only
-    /// granted to a request that meets RFC 6455 section 4.2.1 as read independently here.</summary>
+    /// <summary>The decision is one of the three, and it is the one an independent reading of RFC 6455
+    /// section 4.2.1 gives (<see cref="FuzzHandshakeReading"/>): same outcome, same status code, the
+    /// same accept key and subprotocol for an Upgrade. A refusal carries a reason, and every answer's
+    /// response bytes build and start with its status line.</summary>
     public static string? CheckDecision(RequestHead head, HandshakePolicy policy, HandshakeDecision decision)
     {
-        switch (decision.Outcome)
+        if (!Enum.IsDefined(decision.Outcome))
         {
-            case HandshakeOutcome.PlainHttp:
-                if (decision.StatusCode != 0 || head.HeaderCount("Upgrade") != 0)
-                {
-                    return $"PlainHttp with status {decision.StatusCode} for a head with {head.HeaderCount("Upgrade")} Upgrade fields";
-                }
-                return null;
-
-            case HandshakeOutcome.Reject:
-                if (!RejectCodes.Contains(decision.StatusCode) || decision.Reason.Length == 0)
-                {
-                    return $"Reject with status {decision.StatusCode} and reason {Quote(decision.Reason)}";
-                }
-                // Method and version come first in the validator's order, so these two codes are exact.
-                if ((decision.StatusCode == 405) != (head.Method != "GET")
-                    || (decision.StatusCode == 505) != (head.VersionMajor > 1 && head.Method == "GET"))
-                {
-                    return $"Reject {decision.StatusCode} for {head.Method} HTTP/{head.VersionMajor}.{head.VersionMinor}";
-                }
-                return ResponseStartsWith(HttpResponses.Error(decision.StatusCode, decision.Reason), decision.StatusCode);
-
-            case HandshakeOutcome.Upgrade:
-                return CheckUpgrade(head, policy, decision)
-                    ?? ResponseStartsWith(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol), 101);
-
-            default:
-                return $"decision outcome {(int)decision.Outcome} is not a HandshakeOutcome";
+            return $"decision outcome {(int)decision.Outcome} is not a HandshakeOutcome";
         }
-    }
-
-    private static string? CheckUpgrade(RequestHead head, HandshakePolicy policy, HandshakeDecision decision)
-    {
-        string? key = head.HeaderCount("Sec-WebSocket-Key") == 1 ? head.GetHeader("Sec-WebSocket-Key") : null;
-        string? broken =
-            decision.StatusCode != 101 ? $"status {decision.StatusCode}"
-            : head.Method != "GET" ? "method " + head.Method
-            : head.VersionMajor != 1 || head.VersionMinor < 1 ? $"HTTP/{head.VersionMajor}.{head.VersionMinor}"
-            : head.HeaderCount("Host") != 1 || string.IsNullOrEmpty(head.GetHeader("Host")) ? "Host"
-            : !head.HeaderHasToken("Upgrade", "websocket") ? "Upgrade"
-            : !head.HeaderHasToken("Connection", "upgrade") ? "Connection"
-            : key is null || key.Length != 24 || !IsBase64Of16Bytes(key) ? "Sec-WebSocket-Key"
-            : head.GetHeader("Sec-WebSocket-Version") != "13" ? "Sec-WebSocket-Version"
-            : head.HeaderCount("Transfer-Encoding") != 0 || head.GetHeader("Content-Length") is not (null or "0") ? "a body"
-            : head.HeaderCount("Origin") > 1 ? "Origin repeated"
-            : policy.IsOriginAllowed is { } allowed && !allowed(head.GetHeader("Origin")) ? "Origin refused"
-            : decision.AcceptKey != ExpectedAcceptKey(key) ? $"accept key {decision.AcceptKey}"
-            : decision.Subprotocol is { } chosen && !policy.SupportedSubprotocols.Contains(chosen) ? "subprotocol " + chosen
-            : null;
-        return broken is null ? null : $"Upgrade granted despite {broken}: {Describe(head)}";
+        ReadDecision read = FuzzHandshakeReading.Read(head, policy);
+        if (decision.Outcome != read.Outcome || decision.StatusCode != read.StatusCode
+            || decision.AcceptKey != read.AcceptKey || decision.Subprotocol != read.Subprotocol)
+        {
+            return $"decided {decision.Outcome} {decision.StatusCode} (accept key {decision.AcceptKey ?? "none"}, " +
+                $"subprotocol {decision.Subprotocol ?? "none"}, \"{decision.Reason}\"); an independent reading gives " +
+                $"{read.Outcome} {read.StatusCode} (accept key {read.AcceptKey ?? "none"}, subprotocol {read.Subprotocol ?? "none"}" +
+                $"{(read.Broken.Length > 0 ? ", broken: " + read.Broken : "")}) for {Describe(head)}";
+        }
+        return decision.Outcome switch
+        {
+            HandshakeOutcome.Reject when decision.Reason.Length == 0 => $"Reject {decision.StatusCode} without a reason",
+            HandshakeOutcome.Reject => ResponseStartsWith(HttpResponses.Error(decision.StatusCode, decision.Reason), decision.StatusCode),
+            HandshakeOutcome.Upgrade => ResponseStartsWith(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol), 101),
+            _ => null,
+        };
     }
 
     public static string? CheckExpectedDecision(HandshakeDecision decision, HandshakeExpectation? expected)
@@ -320,16 +289,6 @@ internal static class FuzzHandshakeOracle
                 $"expected {expected.Outcome} {expected.StatusCode} (subprotocol {expected.Subprotocol ?? "none"})";
         }
         return null;
-    }
-
-    /// <summary>RFC 6455 section 4.2.2: base64 of the SHA-1 of the key and the fixed GUID.</summary>
-    private static string ExpectedAcceptKey(string key) =>
-        Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
-
-    private static bool IsBase64Of16Bytes(string key)
-    {
-        Span<byte> nonce = stackalloc byte[18];
-        return Convert.TryFromBase64String(key, nonce, out int written) && written == 16;
     }
 
     private static string? ResponseStartsWith(byte[] response, int statusCode)

@@ -147,7 +147,7 @@ public class HandshakeOracleTests
         RequestHead head = FuzzHandshakeOracle.RunWhole(Ascii(Minimal.Replace("Host: example.test\r\n", "")), 8192).Head!;
         var granted = new HandshakeDecision(HandshakeOutcome.Upgrade, 101, "", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", null);
 
-        Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.Open, granted), Does.Contain("despite Host"));
+        Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.Open, granted), Does.Contain("broken: Host"));
     }
 
     [Test]
@@ -157,6 +157,25 @@ public class HandshakeOracleTests
         var granted = new HandshakeDecision(HandshakeOutcome.Upgrade, 101, "", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", null);
 
         Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.Open, granted), Does.Contain("accept key"));
+    }
+
+    [Test]
+    public void CheckDecision_FlagsARefusalOfAValidRequest()
+    {
+        RequestHead head = FuzzHandshakeOracle.RunWhole(Ascii(Minimal), 8192).Head!;
+        var refused = new HandshakeDecision(HandshakeOutcome.Reject, 426, "version", null, null);
+
+        Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.Open, refused), Does.Contain("independent reading gives Upgrade 101"));
+    }
+
+    [Test]
+    public void CheckDecision_FlagsAnUpgradeWithoutTheSubprotocolTheClientOffered()
+    {
+        RequestHead head = FuzzHandshakeOracle.RunWhole(Ascii(Minimal.Replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: x, chat\r\n\r\n")), 8192).Head!;
+        HandshakeDecision real = HandshakeValidator.Decide(head, FuzzHandshakeCorpus.PageOriginWithChat);
+
+        Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.PageOriginWithChat, real), Is.Null);
+        Assert.That(FuzzHandshakeOracle.CheckDecision(head, FuzzHandshakeCorpus.PageOriginWithChat, real with { Subprotocol = null }), Does.Contain("subprotocol chat"));
     }
 
     [Test]
