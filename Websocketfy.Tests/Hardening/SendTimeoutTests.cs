@@ -4,7 +4,7 @@ namespace Websocketfy.Tests.Hardening;
 
 /// <summary>
 /// send-timeout: a client that stops reading costs a bounded amount (no buffering of what it does not take)
-/// and is dropped once a send makes no progress for that long.
+/// and is dropped once a send makes no progress for that long; a slow reader that keeps reading is not.
 /// Measures process memory and descriptors, so it runs alone.
 /// </summary>
 [TestFixture, NonParallelizable]
@@ -46,6 +46,29 @@ public sealed class SendTimeoutTests
                                   $"peak working set +{(peakWorkingSet - workingSetBefore) / TestFiles.MiB} MiB, client got {received} bytes");
         Assert.That(peakHeap - heapBefore, Is.LessThan(32 * TestFiles.MiB), "managed heap must not grow with the file");
         Assert.That(peakWorkingSet - workingSetBefore, Is.LessThan(64 * TestFiles.MiB), "working set must not grow with the file");
+    }
+
+    [Test]
+    public async Task ClientReadingSlowlyButSteadily_IsNotDroppedBySendTimeout()
+    {
+        // 256 KiB/s. The kernel wakes a writer blocked on a full send buffer (autotuned to about 4 MiB here)
+        // only once a third of it has drained: over 5 s at this pace, longer than send-timeout, though bytes
+        // move all the time. The daemon must judge by that movement, not by how long one write waits.
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { SendTimeout = TimeSpan.FromSeconds(3) });
+        TestFiles.Sparse(Path.Combine(gateway.Files.Root, "big.bin"), FileSize);
+        using var client = await WireClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
+        await client.SendTextAsync("REQUEST big.bin");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var head = await client.ReadFrameHeadAsync(cts.Token);
+        Assert.That(head?.Length, Is.EqualTo(FileSize));
+
+        for (int i = 0; i < 48; i++)
+        {
+            Assert.That(await client.ReadPayloadAsync(32 * 1024, _ => { }, cts.Token), Is.True, "the transfer goes on");
+            await Task.Delay(125);
+        }
+        Assert.That(gateway.Gateway.SessionCount, Is.EqualTo(1), "a transfer that keeps making progress is not a stalled one");
+        Assert.That(gateway.Gateway.Metrics.OpenFiles, Is.EqualTo(1));
     }
 
     [Test]
