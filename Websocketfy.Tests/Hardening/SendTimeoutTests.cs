@@ -84,8 +84,7 @@ public sealed class SendTimeoutTests
                 SpoolDirectory = spool,
             });
             using var client = await WireClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
-            // About 31 MB: far more than the socket buffers between the daemon and the stalled client.
-            await client.SendBinaryAsync("SELECT * FROM huge_images, images");
+            await client.SendBinaryAsync(Queries.Large);
 
             Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.Metrics.OpenSpoolFiles == 1, TimeSpan.FromSeconds(30)), Is.True,
                         "what the client does not take goes to a spool file");
