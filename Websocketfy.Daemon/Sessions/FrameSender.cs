@@ -11,8 +11,8 @@ namespace Websocketfy.Daemon.Sessions;
 /// <summary>
 /// The only writer of a connection. Frames are written whole under one lock, so control frames
 /// (pongs, pings, close) can slip in between the fragments of a streamed message but never
-/// inside a frame. Every write is bounded by send-timeout: a peer that stops reading makes the
-/// write fail instead of making the daemon buffer.
+/// inside a frame. Every write is bounded by send-timeout without progress: a peer that stops
+/// reading makes the write fail instead of making the daemon buffer, a peer that reads slowly does not.
 /// </summary>
 internal sealed class FrameSender : IDisposable
 {
@@ -25,6 +25,9 @@ internal sealed class FrameSender : IDisposable
     private readonly Metrics _metrics;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _deadline = new();
+    private readonly Lock _progressGate = new();
+    private bool _writing, _disposed;
+    private long _bytesAckedSeen;
     private readonly byte[] _controlFrame = new byte[FrameHeaderCodec.MaxHeaderLength + 125];
 
     /// <param name="plainSocket">The socket under <paramref name="stream"/> when nothing (TLS) sits between
@@ -103,9 +106,10 @@ internal sealed class FrameSender : IDisposable
                 long piece = Math.Min(pieceSize, length - offset);
                 if (offset + piece == length && RandomAccess.GetLength(file) != length)
                     throw new FileChangedException(length, offset);
-                _deadline.CancelAfter(_sendTimeout);
-                long sent = await SendFile.SendAsync(_plainSocket!, file, offset, piece, _deadline.Token).ConfigureAwait(false);
-                _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                long sent;
+                BeginWrite();
+                try { sent = await SendFile.SendAsync(_plainSocket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
+                finally { EndWrite(); }
                 offset += sent;
                 _metrics.BytesSent(sent);
             }
@@ -134,10 +138,45 @@ internal sealed class FrameSender : IDisposable
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
-        _deadline.CancelAfter(_sendTimeout);
-        await _stream.WriteAsync(bytes, _deadline.Token).ConfigureAwait(false);
-        _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        BeginWrite();
+        try { await _stream.WriteAsync(bytes, _deadline.Token).ConfigureAwait(false); }
+        finally { EndWrite(); }
         _metrics.BytesSent(bytes.Length);
+    }
+
+    private void BeginWrite()
+    {
+        lock (_progressGate)
+        {
+            _writing = true;
+            _deadline.CancelAfter(_sendTimeout);
+        }
+    }
+
+    private void EndWrite()
+    {
+        lock (_progressGate)
+        {
+            _writing = false;
+            if (!_disposed) _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Called about once a second (the registry's tick). A write still waiting while the peer keeps
+    /// acknowledging bytes is slow, not stalled: its send-timeout starts again. Needed because the kernel wakes
+    /// a blocked writer only once a third of a large send buffer has drained, which a slow but steady reader
+    /// may take longer than send-timeout to do, whatever the size of the write.</summary>
+    public void ExtendDeadlineIfProgressing()
+    {
+        if (_plainSocket is null) return;
+        lock (_progressGate)
+        {
+            if (!_writing || _disposed) return;
+            long acked = TcpProgress.BytesAcked(_plainSocket);
+            if (acked < 0) return;
+            if (acked > _bytesAckedSeen) _deadline.CancelAfter(_sendTimeout);
+            _bytesAckedSeen = acked;
+        }
     }
 
     /// <summary>Ends every write in progress (they fail); used by the session's teardown only.</summary>
@@ -146,7 +185,11 @@ internal sealed class FrameSender : IDisposable
         try { _deadline.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose()
+    {
+        lock (_progressGate) _disposed = true;
+        _deadline.Dispose();
+    }
 }
 
 /// <summary>A data frame was asked for after our close frame went out.</summary>

@@ -102,9 +102,10 @@ internal sealed partial class Session
         return goOn;
     }
 
-    /// <summary>Called about once a second by the registry: keepalive pings, ping and idle timeouts.</summary>
+    /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle timeouts.</summary>
     public void OnTick(long now)
     {
+        _sender.ExtendDeadlineIfProgressing();
         if (_state != SessionState.Open) return;
         var options = _context.Options;
         long pingSentAt = Interlocked.Read(ref _pingSentAt);

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Websocketfy.SirenDemo;
+using Websocketfy.Tests.Support;
+
+namespace Websocketfy.Tests.Hardening;
+
+/// <summary>idle-timeout: a connection that sends no command for that long is closed with 1001; 0 turns it off.</summary>
+[TestFixture]
+public sealed class IdleTimeoutTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Test]
+    public async Task ConnectionWithoutCommands_IsClosedWith1001_AfterTheIdleTimeout()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second });
+        using var client = await WireClient.ConnectAsync(gateway.Port);
+        await client.SendTextAsync("SELECT 1");
+        Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
+        var clock = Stopwatch.StartNew();
+
+        var close = await client.ReadFrameAsync(TimeSpan.FromSeconds(15));
+        Assert.That(close?.Opcode, Is.EqualTo(0x8));
+        Assert.That(close!.CloseCode, Is.EqualTo(1001));
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(Second), "counted from the last command's reply");
+        await client.SendAsync(RawWsClient.Frame(0x8, [0x03, 0xE9])); // the client's answering close, 1001
+        Assert.That(await client.DrainUntilEndAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(0));
+        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(10)), Is.True);
+    }
+
+    [Test]
+    public async Task CommandsFlowing_KeepTheConnectionOpen_PastTheIdleTimeout()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second });
+        using var client = await WireClient.ConnectAsync(gateway.Port);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; clock.Elapsed < TimeSpan.FromSeconds(4); i++)
+        {
+            await client.SendTextAsync($"SELECT {i}");
+            var reply = await client.ReadSmallMessageAsync();
+            Assert.That(reply?.IsClose, Is.False, $"command {i} after {clock.Elapsed.TotalSeconds:0.0} s was answered, not closed");
+            Assert.That(reply!.Text, Is.EqualTo($"{i}\n{i}\n"));
+            await Task.Delay(300);
+        }
+    }
+
+    [Test]
+    public async Task CommandRunningLongerThanTheIdleTimeout_IsNotCut()
+    {
+        // Each reply byte comes 40 ms apart: 57 bytes with the prompt, over two idle timeouts.
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second },
+            new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(40) });
+        using var client = await WireClient.ConnectAsync(gateway.Port);
+        await client.SendBinaryAsync("SELECT * FROM images WHERE id = 1");
+        var reply = await client.ReadMessageAsync(TimeSpan.FromSeconds(30));
+        Assert.That(reply?.IsClose, Is.False, "the reply arrived before any close");
+        Assert.That(reply!.Length, Is.EqualTo("id, label, path\n1, normal, study1/img001.dcm\n".Length));
+    }
+
+    [Test]
+    public async Task IdleTimeoutZero_NeverClosesAQuietConnection()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = TimeSpan.Zero });
+        using var client = await WireClient.ConnectAsync(gateway.Port);
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        Assert.That(client.HasInputOrEnded, Is.False, "no frame (no close) and no end of TCP during three registry ticks of silence");
+        Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(1));
+        await client.SendTextAsync("SELECT 1");
+        Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
+    }
+}
