@@ -109,18 +109,30 @@ internal sealed partial class Session
         if (_state != SessionState.Open) return;
         var options = _context.Options;
         long pingSentAt = Interlocked.Read(ref _pingSentAt);
-        if (pingSentAt != 0 && now - pingSentAt > (long)options.PingTimeout.TotalMilliseconds)
+        if (pingSentAt != 0)
         {
-            _ = CloseAndReportAsync(CloseStatus.GoingAway, "ping timeout");
-            return;
+            // Any byte that arrived after the ping started to go out answers it (the pong, or data).
+            if (Interlocked.Read(ref _lastReceivedAt) >= Interlocked.Read(ref _pingStartedAt))
+            {
+                Interlocked.Exchange(ref _pingSentAt, 0);
+                pingSentAt = 0;
+            }
+            else if (now - pingSentAt > (long)options.PingTimeout.TotalMilliseconds)
+            {
+                _ = CloseAndReportAsync(CloseStatus.GoingAway, "ping timeout");
+                return;
+            }
         }
-        if (pingSentAt == 0 && !_pingPending && now - _lastReceivedAt > (long)options.PingInterval.TotalMilliseconds)
+        if (pingSentAt == 0 && !_pingPending && now - Interlocked.Read(ref _lastReceivedAt) > (long)options.PingInterval.TotalMilliseconds)
             _ = SendKeepalivePingAsync();
         if (options.IdleTimeout > TimeSpan.Zero && !_commandRunning && _commands.Reader.Count == 0
             && now - Interlocked.Read(ref _lastActivityAt) > (long)options.IdleTimeout.TotalMilliseconds)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "idle timeout");
     }
 
+    // _pingStartedAt: just before the ping's write began (a pong cannot come earlier);
+    // _pingSentAt: when the write ended (the timeout runs from there), 0 when no ping is outstanding.
+    private long _pingStartedAt;
     private long _pingSentAt;
     private volatile bool _pingPending;
 
@@ -129,6 +141,7 @@ internal sealed partial class Session
         _pingPending = true;
         try
         {
+            Interlocked.Exchange(ref _pingStartedAt, Environment.TickCount64);
             await _sender.SendControlAsync(Opcode.Ping, ReadOnlyMemory<byte>.Empty, _lifetime.Token).ConfigureAwait(false);
             // Counted from when it left: a ping queued behind a long file frame must not time out early.
             Interlocked.Exchange(ref _pingSentAt, Environment.TickCount64);

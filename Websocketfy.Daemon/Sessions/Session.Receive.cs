@@ -71,8 +71,7 @@ internal sealed partial class Session
             }
             end += n;
             _bytesReceived += n;
-            _lastReceivedAt = Environment.TickCount64;
-            _pingSentAt = 0;
+            Interlocked.Exchange(ref _lastReceivedAt, Environment.TickCount64);
         }
     }
 
@@ -104,7 +103,7 @@ internal sealed partial class Session
                     _controlPayloadLength = ev.Payload.Length;
                     return ReceiveStep.AnswerPing;
                 case ReceiveEventKind.Pong:
-                    _pingSentAt = 0;
+                    // Unsolicited or not, a pong needs no answer; its arrival already counts as liveness.
                     break;
                 case ReceiveEventKind.Close:
                     _peerCloseStatus = ev.CloseStatus;
