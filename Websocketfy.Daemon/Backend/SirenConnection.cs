@@ -20,7 +20,7 @@ internal sealed class SirenConnection : IDisposable
     private readonly ReplyDelimiter _delimiter = new();
     private readonly byte[] _readBuffer = new byte[ReadSize];
     private readonly byte[] _bodyBuffer = new byte[ReadSize + ReplyDelimiter.MaxHeldBack];
-    private readonly CancellationTokenSource _silence = new();
+    private CancellationTokenSource _silence = new();
     private bool _quickAckSupported = OperatingSystem.IsLinux();
 
     private SirenConnection(Socket socket) => _socket = socket;
@@ -84,6 +84,13 @@ internal sealed class SirenConnection : IDisposable
         TimeSpan silenceTimeout, long maxReplySize, CancellationToken ct)
     {
         _delimiter.Reset();
+        // The previous command's client may have gone away in the instant after its reply completed, while
+        // that relay was still returning: its cancellation reached _silence, which must not fail this command.
+        if (!_silence.TryReset())
+        {
+            _silence.Dispose();
+            _silence = new CancellationTokenSource();
+        }
         try
         {
             // One write: SiREN treats each read as a whole command.
