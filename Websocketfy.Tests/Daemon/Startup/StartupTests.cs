@@ -90,6 +90,29 @@ public sealed class StartupTests
     }
 
     [Test]
+    public async Task OriginPolicy_WarnsWhenOpen_AndLogsARefusedOrigin_Escaped()
+    {
+        using var root = new TempTree();
+        await using (var open = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root]))
+        {
+            await open.WaitUntilListeningAsync();
+            Assert.That(open.Stderr, Does.Contain("every browser Origin is allowed; restrict it with --allowed-origins"));
+        }
+        await using var restricted = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root,
+                                                          "--allowed-origins", "https://viewer.example.org"]);
+        int port = await restricted.WaitUntilListeningAsync();
+        Assert.That(restricted.Stderr, Does.Not.Contain("every browser Origin is allowed"));
+        using var client = await RawWsClient.ConnectAsync(port, upgrade: false);
+        await client.SendRawAsync(System.Text.Encoding.ASCII.GetBytes(
+            "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: https://evil.example\"x\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        Assert.That(await client.ReadToEndAsync(), Does.StartWith("HTTP/1.1 403 "));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!restricted.Stderr.Contains("origin https://evil.example")) await Task.Delay(50, patience.Token);
+        Assert.That(restricted.Stderr, Does.Contain("refused: origin https://evil.example\\u0022x is not allowed"));
+    }
+
+    [Test]
     public async Task SirenDownAtStart_IsAWarning_NotAnError()
     {
         using var root = new TempTree();
