@@ -121,25 +121,6 @@ public sealed class HttpEndpointTests
 }
 
 [TestFixture]
-public sealed class RequireOriginTests
-{
-    [Test]
-    public async Task WithRequireOrigin_AnUpgradeWithoutOrigin_Gets403_OneWithAnAllowedOriginUpgrades()
-    {
-        await using var gateway = await GatewayHarness.StartAsync(o => o with { RequireOrigin = true, AllowedOrigins = ["https://viewer.example.org"] });
-        using (var bare = await RawWsClient.ConnectAsync(gateway.Port, upgrade: false))
-        {
-            await bare.SendRawAsync(System.Text.Encoding.ASCII.GetBytes(
-                "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-            Assert.That(await bare.ReadToEndAsync(), Does.StartWith("HTTP/1.1 403 "));
-        }
-        await using var browser = await WsClient.ConnectAsync(gateway.Port, configure: o => o.SetRequestHeader("Origin", "https://viewer.example.org"));
-        Assert.That((await browser.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
-    }
-}
-
-[TestFixture]
 public sealed class ConnectionLimitTests
 {
     [Test]
