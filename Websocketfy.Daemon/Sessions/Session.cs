@@ -26,7 +26,6 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
     private readonly string _peer;
-    private readonly IPAddress _peerAddress;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -39,7 +38,6 @@ internal sealed partial class Session
     public Session(Socket socket, IPAddress peerAddress, SessionContext context)
     {
         _socket = socket;
-        _peerAddress = peerAddress;
         _context = context;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
@@ -54,9 +52,6 @@ internal sealed partial class Session
         });
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
-
-    public IPAddress PeerAddress => _peerAddress;
-    public SessionState State => _state;
 
     /// <summary>The whole life of the connection; never throws.</summary>
     public async Task RunAsync()
