@@ -38,7 +38,12 @@ public sealed class Gateway : IAsyncDisposable
         Metrics = new Metrics();
         _pool = new SirenPool(options, Metrics, loggers.CreateLogger("Websocketfy.Siren"));
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
-        var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
+        var policy = new HandshakePolicy
+        {
+            IsOriginAllowed = OriginPolicy.Create(options),
+            // Offered by a client that wants it; any other client speaks the classic protocol, as before.
+            SupportedSubprotocols = [Websocketfy.Protocol.V2.V2Subprotocol.Name],
+        };
         _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
                                       _pool, Metrics, policy, _registry, loggers);
     }

@@ -19,6 +19,11 @@ public sealed record GatewayOptions
     public int MaxQueuedCommands { get; init; } = 64;
     public int MaxHeaderSize { get; init; } = 8192;
 
+    /// <summary>websocketfy.v2: requests one connection may have in flight; one more is answered too_many.</summary>
+    public int V2MaxInFlight { get; init; } = 16;
+    /// <summary>websocketfy.v2: most file bytes in one data message (after its 12-byte prefix).</summary>
+    public int V2ChunkSize { get; init; } = 256 * 1024;
+
     public int SirenPoolSize { get; init; } = 16;
     public TimeSpan SirenConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan SirenTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -54,6 +54,13 @@ internal static class SettingCatalog
         Size("max-header-size", "Largest HTTP request head (request line and headers) of a connection's upgrade request.",
             o => o.MaxHeaderSize, (o, v) => o with { MaxHeaderSize = (int)v }, min: 1024, max: int.MaxValue),
 
+        // The websocketfy.v2 subprotocol (docs/protocol.md, section 2).
+        Count("v2-max-in-flight", "Requests one websocketfy.v2 connection may have in flight at once; one more is answered too_many.",
+            o => o.V2MaxInFlight, (o, v) => o with { V2MaxInFlight = v }),
+        Size("v2-chunk-size", "Most file bytes in one websocketfy.v2 data message: what a transfer holds in memory, "
+            + "and the most a query's reply waits behind (at least 1K, at most 16M).",
+            o => o.V2ChunkSize, (o, v) => o with { V2ChunkSize = (int)v }, min: 1024, max: 16 * 1024 * 1024),
+
         // The SiREN side.
         Count("siren-pool-size", "Most connections to SiREN open at once, shared by all clients.",
             o => o.SirenPoolSize, (o, v) => o with { SirenPoolSize = v }),

@@ -54,6 +54,9 @@ public sealed class Metrics
         Interlocked.Increment(ref _closeCodes[slot < 0 ? CloseCodeSlots.Length - 1 : slot]);
     }
 
+    /// <summary>websocketfy.v2 requests by op and outcome.</summary>
+    public V2Metrics V2 { get; } = new();
+
     public long ActiveConnections => Interlocked.Read(ref _connectionsActive);
     public long OpenBackendConnections => Interlocked.Read(ref _backendConnectionsOpen);
     public long OpenFiles => Interlocked.Read(ref _openFiles);
@@ -89,6 +92,7 @@ public sealed class Metrics
         for (int i = 0; i < CloseCodeSlots.Length - 1; i++)
             Labelled(text, "websocketfy_closes_total", "code", CloseCodeSlots[i].ToString(CultureInfo.InvariantCulture), _closeCodes[i]);
         Labelled(text, "websocketfy_closes_total", "code", "other", _closeCodes[^1]);
+        V2.Render(text);
         return text.ToString();
     }
 

@@ -160,6 +160,11 @@ internal sealed partial class Session
     public void BeginDrain()
     {
         _draining = true;
+        if (_v2 is not null && _state == SessionState.Open)
+        {
+            _v2.BeginDrain();
+            return;
+        }
         // Wakes the command loop so an idle session closes at once.
         if (!_commandRunning && _commands.Reader.Count == 0 && _state == SessionState.Open)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "server shutting down");

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
+using Websocketfy.Protocol.V2;
+using Websocketfy.Daemon.Sessions.V2;
 
 namespace Websocketfy.Daemon.Sessions;
 
@@ -63,7 +65,7 @@ internal sealed partial class Session
             if (leftover is null) return;
             _state = SessionState.Open;
             _context.SessionLog.LogDebug("{Peer} open", _peer);
-            commandLoop = RunCommandLoopAsync();
+            commandLoop = _v2 is not null ? RunV2Async() : RunCommandLoopAsync();
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFault(ex))
@@ -136,6 +138,7 @@ internal sealed partial class Session
         switch (decision.Outcome)
         {
             case HandshakeOutcome.Upgrade:
+                if (decision.Subprotocol == V2Subprotocol.Name) _v2 = new V2Connection(_context, _sender, this);
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:

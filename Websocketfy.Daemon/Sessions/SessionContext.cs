@@ -25,6 +25,8 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    /// <summary>What websocketfy.v2 connections share (the SHA-256 cache).</summary>
+    public V2.V2Shared V2 { get; } = new();
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }
