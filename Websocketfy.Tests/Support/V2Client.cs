@@ -154,6 +154,16 @@ public sealed class V2Client : IAsyncDisposable
         return downloads;
     }
 
+    /// <summary>Asserts the connection still answers: "SELECT id AS n" with the given fresh id gets its reply
+    /// (messages of other requests on the way are skipped).</summary>
+    public async Task AssertServedAsync(int id)
+    {
+        await SqlAsync(id, $"SELECT {id} AS n");
+        JsonNode reply;
+        do reply = await ReceiveJsonAsync(); while (reply["id"]?.GetValue<int>() != id);
+        Assert.That(reply["text"]?.GetValue<string>(), Is.EqualTo($"n\n{id}\n"), V2Json.Text(reply));
+    }
+
     /// <summary>Drops the TCP connection without a close handshake (a dropped Wi-Fi link).</summary>
     public void Abort() => _socket.Abort();
 

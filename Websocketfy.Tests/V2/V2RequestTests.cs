@@ -34,15 +34,6 @@ public sealed class V2RequestTests
     [TearDown]
     public void Faithful() => _gateway.Siren.Fault = SirenFault.None;
 
-    /// <summary>Proves the connection still answers: an sql request with a fresh id.</summary>
-    private static async Task AssertStillServedAsync(V2Client client, int id = 999)
-    {
-        await client.SqlAsync(id, "SELECT 1 AS a");
-        JsonNode reply;
-        do reply = await client.ReceiveJsonAsync(); while (reply["id"]?.GetValue<int>() != id);
-        Assert.That(reply["text"]?.GetValue<string>(), Is.EqualTo("a\n1\n"), V2Json.Text(reply));
-    }
-
     [TestCase("SELECT * FROM images", "not valid JSON (error at byte 0)", TestName = "ClassicCommand_IsBadRequestWithIdNull")]
     [TestCase("[1]", "not a JSON object: a request is one JSON object", TestName = "JsonArray_IsBadRequestWithIdNull")]
     [TestCase("""{"op": "sql", "sql": "x"}""", "missing id", TestName = "MissingId_IsBadRequestWithIdNull")]
@@ -52,7 +43,7 @@ public sealed class V2RequestTests
         await client.SendAsync(message);
 
         Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo($$$"""{"id":null,"ok":false,"error":{"code":"bad_request","message":"{{{error}}}"}}"""));
-        await AssertStillServedAsync(client);
+        await client.AssertServedAsync(999);
     }
 
     [TestCase("""{"id": 5, "op": "put"}""", "unknown op \\\"put\\\" (expected sql, get, stat or cancel)", TestName = "UnknownOp_IsBadRequestWithItsId")]
@@ -64,7 +55,7 @@ public sealed class V2RequestTests
         await client.SendAsync(message);
 
         Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo($$$"""{"id":5,"ok":false,"error":{"code":"bad_request","message":"{{{error}}}"}}"""));
-        await AssertStillServedAsync(client);
+        await client.AssertServedAsync(999);
     }
 
     [Test]
@@ -95,8 +86,8 @@ public sealed class V2RequestTests
     public async Task IdOfAFinishedRequest_MayBeUsedAgain()
     {
         await using var client = await V2Client.ConnectAsync(_gateway.Port);
-        await AssertStillServedAsync(client, id: 4);
-        await AssertStillServedAsync(client, id: 4);
+        await client.AssertServedAsync(4);
+        await client.AssertServedAsync(4);
     }
 
     [Test]
@@ -159,7 +150,7 @@ public sealed class V2RequestTests
         Assert.That(V2Json.Text(seen[cancelled].Json), Is.EqualTo("""{"id":1,"ok":false,"error":{"code":"cancelled","message":"cancelled by request 2"}}"""));
         Assert.That(V2Json.Text(seen[cancelled + 1].Json), Is.EqualTo("""{"id":2,"ok":true}"""));
         Assert.That(seen.Take(cancelled).Sum(m => m.DataLength), Is.LessThan(64 * TestFiles.MiB));
-        await AssertStillServedAsync(client);
+        await client.AssertServedAsync(999);
     }
 
     [Test]
@@ -175,7 +166,7 @@ public sealed class V2RequestTests
     public async Task CancelOfAFinishedRequest_IsUnknownId()
     {
         await using var client = await V2Client.ConnectAsync(_gateway.Port);
-        await AssertStillServedAsync(client, id: 5);
+        await client.AssertServedAsync(5);
         await client.CancelAsync(6, target: 5);
 
         Assert.That((await client.ReceiveJsonAsync())["error"]!["code"]!.GetValue<string>(), Is.EqualTo("unknown_id"));

@@ -33,20 +33,6 @@ public sealed class V2SqlFaultTests
         if (!_gateway.Siren.IsRunning) await _gateway.Siren.RestartAsync();
     }
 
-    private static async Task<JsonNode> ReplyToAsync(V2Client client, int id)
-    {
-        JsonNode reply;
-        do reply = await client.ReceiveJsonAsync(); while (reply["id"]?.GetValue<int>() != id);
-        return reply;
-    }
-
-    private static async Task AssertStillServedAsync(V2Client client, int id)
-    {
-        await client.SqlAsync(id, $"SELECT {id} AS n");
-        var reply = await ReplyToAsync(client, id);
-        Assert.That(reply["text"]?.GetValue<string>(), Is.EqualTo($"n\n{id}\n"), V2Json.Text(reply));
-    }
-
     [Test]
     public async Task SirenDown_IsSirenUnavailable_WithTheClassicText()
     {
@@ -57,33 +43,25 @@ public sealed class V2SqlFaultTests
         Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo(
             """{"id":1,"ok":false,"error":{"code":"siren_unavailable","message":"Command failed.\nSiREN server is unavailable.\n"}}"""));
         await _gateway.Siren.RestartAsync();
-        await AssertStillServedAsync(client, 2);
+        await client.AssertServedAsync(2);
     }
 
-    [Test]
-    public async Task SirenSilent_IsSirenTimeout()
+    [TestCase(SirenFault.NeverAnswer, "siren_timeout", "Command failed.\nSiREN server did not answer within 1 s.\n", TestName = "SirenSilent_IsSirenTimeout")]
+    [TestCase(SirenFault.CloseMidReply, "siren_closed", "Command failed.\nSiREN server closed the connection before the reply was complete.\n", TestName = "SirenClosingMidReply_IsSirenClosed")]
+    public async Task SirenFault_IsAnErrorWithTheClassicText(SirenFault fault, string code, string message)
     {
-        _gateway.Siren.Fault = SirenFault.NeverAnswer;
-        await using var client = await V2Client.ConnectAsync(_gateway.Port);
-        await client.SqlAsync(1, "SELECT 1 AS a");
-
-        Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo(
-            """{"id":1,"ok":false,"error":{"code":"siren_timeout","message":"Command failed.\nSiREN server did not answer within 1 s.\n"}}"""));
-        _gateway.Siren.Fault = SirenFault.None;
-        await AssertStillServedAsync(client, 2);
-    }
-
-    [Test]
-    public async Task SirenClosingMidReply_IsSirenClosed()
-    {
-        _gateway.Siren.Fault = SirenFault.CloseMidReply;
+        _gateway.Siren.Fault = fault;
         await using var client = await V2Client.ConnectAsync(_gateway.Port);
         await client.SqlAsync(1, "SELECT * FROM images");
 
-        Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo(
-            """{"id":1,"ok":false,"error":{"code":"siren_closed","message":"Command failed.\nSiREN server closed the connection before the reply was complete.\n"}}"""));
+        var reply = await client.ReceiveJsonAsync();
         _gateway.Siren.Fault = SirenFault.None;
-        await AssertStillServedAsync(client, 2);
+
+        Assert.That(V2Json.Text(reply), Is.EqualTo(new JsonObject
+        {
+            ["id"] = 1, ["ok"] = false, ["error"] = new JsonObject { ["code"] = code, ["message"] = message },
+        }.ToJsonString()));
+        await client.AssertServedAsync(2);
     }
 
     [Test]
@@ -93,7 +71,7 @@ public sealed class V2SqlFaultTests
         await client.SqlAsync(1, "SELECT * FROM big_images");
 
         Assert.That(V2Json.Text(await client.ReceiveJsonAsync()), Is.EqualTo("""{"id":1,"ok":false,"error":{"code":"too_large","message":"reply too large"}}"""));
-        await AssertStillServedAsync(client, 2);
+        await client.AssertServedAsync(2);
     }
 
     [Test]
@@ -111,7 +89,7 @@ public sealed class V2SqlFaultTests
         var answer = await client.ReceiveJsonAsync();
         _gateway.Siren.Fault = SirenFault.None;
         // The only backend connection is the cancelled statement's: the next ones wait for it, then use it.
-        for (int id = 3; id < 6; id++) await AssertStillServedAsync(client, id);
+        for (int id = 3; id < 6; id++) await client.AssertServedAsync(id);
 
         Assert.That(V2Json.Text(cancelled), Is.EqualTo("""{"id":1,"ok":false,"error":{"code":"cancelled","message":"cancelled by request 2"}}"""));
         Assert.That(V2Json.Text(answer), Is.EqualTo("""{"id":2,"ok":true}"""));
