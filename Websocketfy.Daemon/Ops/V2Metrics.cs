@@ -18,7 +18,12 @@ public sealed class V2Metrics
         V2ErrorCode.SirenError, V2ErrorCode.SirenUnavailable, V2ErrorCode.SirenTimeout, V2ErrorCode.SirenClosed, V2ErrorCode.TooLarge,
     ];
 
+    /// <summary>Upper bounds of the message-wait buckets, in chunks (then +Inf).</summary>
+    public static readonly long[] WaitBuckets = [0, 1, 2, 4, 8];
+
     private readonly long[] _requests = new long[Ops.Length * Outcomes.Length];
+    private readonly long[] _waits = new long[WaitBuckets.Length + 1];
+    private long _waitSum;
     private long _sessions;
 
     /// <summary>A connection upgraded with the websocketfy.v2 subprotocol.</summary>
@@ -31,12 +36,48 @@ public sealed class V2Metrics
         Interlocked.Increment(ref _requests[o * Outcomes.Length + r]);
     }
 
+    /// <summary>A text message (start or final) was written after waiting behind <paramref name="chunks"/> chunks
+    /// written since it was queued. The scheduler promises at most one: the chunk being written at that moment.</summary>
+    public void MessageWaited(long chunks)
+    {
+        int bucket = 0;
+        while (bucket < WaitBuckets.Length && chunks > WaitBuckets[bucket]) bucket++;
+        Interlocked.Increment(ref _waits[bucket]);
+        Interlocked.Add(ref _waitSum, chunks);
+    }
+
+    /// <summary>Messages written so far, and those that waited behind at most <paramref name="chunks"/> chunks
+    /// (a bucket bound of <see cref="WaitBuckets"/>).</summary>
+    public (long Total, long AtMost) MessageWaits(long chunks)
+    {
+        long total = 0, atMost = 0;
+        for (int i = 0; i < _waits.Length; i++)
+        {
+            long n = Interlocked.Read(ref _waits[i]);
+            total += n;
+            if (i < WaitBuckets.Length && WaitBuckets[i] <= chunks) atMost += n;
+        }
+        return (total, atMost);
+    }
+
     public long Count(string op, string outcome) =>
         Interlocked.Read(ref _requests[Array.IndexOf(Ops, op) * Outcomes.Length + Array.IndexOf(Outcomes, outcome)]);
 
-    /// <summary>Every op with "ok", and the other outcomes once they happened (most pairs never do).</summary>
+    /// <summary>Every op with "ok", and the other outcomes once they happened (most pairs never do); the
+    /// message-wait histogram.</summary>
     public void Render(StringBuilder text)
     {
+        text.Append("# HELP websocketfy_v2_message_wait_chunks Data messages written between a websocketfy.v2 text message (start or final) being queued and written.\n")
+            .Append("# TYPE websocketfy_v2_message_wait_chunks histogram\n");
+        long cumulative = 0;
+        for (int i = 0; i < _waits.Length; i++)
+        {
+            cumulative += Interlocked.Read(ref _waits[i]);
+            string bound = i < WaitBuckets.Length ? WaitBuckets[i].ToString(CultureInfo.InvariantCulture) : "+Inf";
+            text.Append("websocketfy_v2_message_wait_chunks_bucket{le=\"").Append(bound).Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        text.Append("websocketfy_v2_message_wait_chunks_sum ").Append(Interlocked.Read(ref _waitSum).ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("websocketfy_v2_message_wait_chunks_count ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("# HELP websocketfy_v2_sessions_total Connections that spoke the websocketfy.v2 subprotocol.\n")
             .Append("# TYPE websocketfy_v2_sessions_total counter\n")
             .Append("websocketfy_v2_sessions_total ").Append(Interlocked.Read(ref _sessions).ToString(CultureInfo.InvariantCulture)).Append('\n');

@@ -29,7 +29,7 @@ internal sealed class V2Connection
     {
         Context = context;
         _host = host;
-        Outbox = new V2Outbox(sender, host, context.Options.V2ChunkSize, AnswerRoom);
+        Outbox = new V2Outbox(sender, host, context.Metrics.V2, context.Options.V2ChunkSize, AnswerRoom);
     }
 
     public SessionContext Context { get; }

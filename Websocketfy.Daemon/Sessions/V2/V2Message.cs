@@ -6,6 +6,9 @@ namespace Websocketfy.Daemon.Sessions.V2;
 /// <summary>A text message waiting in the <see cref="V2Outbox"/>: written whole, before any further chunk.</summary>
 internal abstract class V2Message : IDisposable
 {
+    /// <summary>The outbox's count of chunks written when this message was queued.</summary>
+    public long QueuedAtChunk { get; set; }
+
     /// <summary>Writes the message; <paramref name="scratch"/> is the outbox's buffer, free for the duration.</summary>
     public abstract ValueTask WriteAsync(FrameSender sender, byte[] scratch, CancellationToken ct);
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.V2;
 
 namespace Websocketfy.Daemon.Sessions.V2;
@@ -11,7 +12,7 @@ namespace Websocketfy.Daemon.Sessions.V2;
 /// share the link evenly. One buffer of one chunk serves every transfer, taken while the connection has
 /// work and given back when it goes idle.
 /// </summary>
-internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, int answerRoom)
+internal sealed class V2Outbox(FrameSender sender, IV2Host host, V2Metrics metrics, int chunkSize, int answerRoom)
 {
     private readonly Lock _gate = new();
     private readonly Queue<V2Message> _messages = new();
@@ -21,6 +22,8 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
     private TaskCompletionSource? _wake;
     private bool _closed;
     private byte[]? _buffer;
+    // Chunks written so far: a message's wait is counted in chunks written between its queueing and its writing.
+    private long _chunksWritten;
 
     private int BufferSize => V2Transfer.HeaderRoom + ChunkPrefix.Length + chunkSize;
 
@@ -33,8 +36,7 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
         lock (_gate)
         {
             if (_closed) return false;
-            _messages.Enqueue(message);
-            WakeLocked();
+            EnqueueLocked(message);
             return true;
         }
     }
@@ -58,8 +60,7 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
         {
             if (!_closed && !work.IsFinished)
             {
-                _messages.Enqueue(start);
-                WakeLocked();
+                EnqueueLocked(start);
                 return;
             }
         }
@@ -83,9 +84,8 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
             }
             if (!_closed)
             {
-                _messages.Enqueue(targetFinal);
-                _messages.Enqueue(answer);
-                WakeLocked();
+                EnqueueLocked(targetFinal);
+                EnqueueLocked(answer);
                 posted = true;
             }
         }
@@ -148,14 +148,17 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
                     try
                     {
                         await message.WriteAsync(sender, _buffer, ct).ConfigureAwait(false);
+                        metrics.MessageWaited(_chunksWritten - message.QueuedAtChunk);
                         message.OnWritten();
                     }
                     finally { Release(message); }
                     continue;
                 }
                 bool more;
-                try { more = await transfer!.SendNextAsync(sender, _buffer, chunkSize, ct).ConfigureAwait(false); }
-                catch { transfer!.Dispose(); throw; }
+                long sentBefore = transfer!.ChunksSent;
+                try { more = await transfer.SendNextAsync(sender, _buffer, chunkSize, ct).ConfigureAwait(false); }
+                catch { transfer.Dispose(); throw; }
+                Interlocked.Add(ref _chunksWritten, transfer.ChunksSent - sentBefore);
                 if (!more) { transfer.Dispose(); continue; }
                 lock (_gate)
                 {
@@ -212,6 +215,14 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, int chunkSize, 
         if (_buffer is null) return;
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = null;
+    }
+
+    // Under _gate.
+    private void EnqueueLocked(V2Message message)
+    {
+        message.QueuedAtChunk = Interlocked.Read(ref _chunksWritten);
+        _messages.Enqueue(message);
+        WakeLocked();
     }
 
     // Under _gate.

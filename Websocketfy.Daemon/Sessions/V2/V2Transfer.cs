@@ -21,6 +21,9 @@ internal sealed class V2Transfer(V2GetWork work, V2OpenFile file, long offset, l
 
     public bool IsFinished => work.IsFinished;
 
+    /// <summary>Data messages written so far.</summary>
+    public long ChunksSent { get; private set; }
+
     /// <summary>Sends the next chunk, or the end. Returns true while chunks remain. <paramref name="buffer"/>
     /// holds <see cref="HeaderRoom"/>, the prefix and <paramref name="chunkSize"/> bytes.</summary>
     public async ValueTask<bool> SendNextAsync(FrameSender sender, byte[] buffer, int chunkSize, CancellationToken ct)
@@ -49,6 +52,7 @@ internal sealed class V2Transfer(V2GetWork work, V2OpenFile file, long offset, l
                 await sender.SendFileChunkFrameAsync(buffer.AsMemory(HeaderRoom, ChunkPrefix.Length), file.Handle, at, n, ct).ConfigureAwait(false);
             }
             _sent += n;
+            ChunksSent++;
             work.Connection.Context.Metrics.FileBytes(n);
             if (_sent < length) return true;
         }
