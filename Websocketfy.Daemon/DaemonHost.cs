@@ -7,7 +7,7 @@ using Websocketfy.Daemon.Ops;
 namespace Websocketfy.Daemon;
 
 /// <summary>Runs the gateway as a process: logging, start-up errors as exit codes, systemd
-/// notifications, and SIGTERM/SIGINT as the graceful stop.</summary>
+/// notifications, SIGTERM/SIGINT as the graceful stop and SIGHUP as the reload.</summary>
 internal static class DaemonHost
 {
     public static async Task<int> RunAsync(GatewayOptions options, CancellationToken stop, TextWriter stderr)
@@ -37,6 +37,11 @@ internal static class DaemonHost
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true; // SIGHUP means reload here, never exit
+            gateway.Reload();
+        });
         using var onStop = stop.Register(() => stopped.TrySetResult());
         notifier.Ready();
         await stopped.Task.ConfigureAwait(false);
@@ -57,6 +62,12 @@ internal static class DaemonHost
         try
         {
             return new Gateway(options, loggers);
+        }
+        catch (StartupException ex)
+        {
+            stderr.WriteLine($"websocketfy: {ex.Message}");
+            exitCode = ex.ExitCode;
+            return null;
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
@@ -25,22 +27,38 @@ public sealed class Gateway : IAsyncDisposable
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
+    private readonly AccessControl _access;
+    private readonly AuditLog? _audit;
     private readonly CancellationTokenSource _stopping = new();
     private Listener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers)
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable),
+    /// loads the tokens file or JWT keys and opens the audit log (throws <see cref="StartupException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(options, loggers, TimeProvider.System) { }
+
+    /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
+    internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock)
     {
         _options = options;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
         _files = new FileTree(options.Root);
         Metrics = new Metrics();
+        try { _access = AccessControl.Create(options, Metrics, clock); }
+        catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
+        if (options.AuditLog is { } auditPath)
+        {
+            try { _audit = AuditLog.Open(auditPath, Metrics, loggers.CreateLogger("Websocketfy.Audit")); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException(ExitCodes.AuditLogUnusable, $"audit log {auditPath} cannot be opened: {ex.Message}");
+            }
+        }
         _pool = new SirenPool(options, Metrics, loggers.CreateLogger("Websocketfy.Siren"));
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
         _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
-                                      _pool, Metrics, policy, _registry, loggers);
+                                      _pool, Metrics, policy, _registry, _access, _audit, clock, loggers);
     }
 
     public Metrics Metrics { get; }
@@ -59,8 +77,29 @@ public sealed class Gateway : IAsyncDisposable
                             _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
         if (_options.AllowedOrigins.Count == 0)
             _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
+        _log.LogInformation("{Access}; audit trail {Audit}", _access.Describe(), _audit?.Path ?? "off");
+        if (_access.Mode == AuthMode.None && !IPAddress.IsLoopback(_options.Bind))
+            _log.LogWarning("no authentication on {Address}, which is not a loopback address: anyone who reaches port {Port} can run any SQL "
+                            + "and read every file; use --auth token or --auth jwt (see README, Securing it)", _options.Bind, Port);
         _ = _pool.ProbeAsync(_stopping.Token);
         _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    /// <summary>SIGHUP: re-reads the tokens file or JWT keys and re-opens the audit log. Each part keeps
+    /// what it had when its new version cannot be used; every outcome is logged.</summary>
+    public IReadOnlyList<(bool Succeeded, string Message)> Reload()
+    {
+        var results = new List<(bool, string)>();
+        var parts = new List<IReloadable>(_access.Reloadables);
+        if (_audit is not null) parts.Add(_audit);
+        foreach (IReloadable part in parts)
+        {
+            ReloadResult result = part.Reload();
+            if (result.Succeeded) _log.LogInformation("reloaded {What}", result.Message);
+            else _log.LogError("reload failed: {What}", result.Message);
+            results.Add((result.Succeeded, result.Message));
+        }
+        return results;
     }
 
     private async Task AcceptLoopAsync(Listener listener)
@@ -143,6 +182,8 @@ public sealed class Gateway : IAsyncDisposable
             await WaitAsync(_registry.WhenEmpty(), _options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         _pool.Dispose();
+        // After the drain: every command's line is queued; it reaches the file before the process ends.
+        if (_audit is not null) await _audit.CompleteAsync().ConfigureAwait(false);
         _log.LogInformation("stopped");
     }
 

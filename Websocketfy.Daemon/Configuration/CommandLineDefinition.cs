@@ -35,6 +35,7 @@ internal sealed class CommandLineDefinition
             HelpName = "FILE",
         };
         Root.Options.Add(ConfigOption);
+        Root.Subcommands.Add(Auth.TokenCommand.Create());
 
         foreach (Option option in Root.Options)
         {

@@ -48,6 +48,8 @@ public static class OptionsResolver
                 return OptionsResolution.Failure(error, layer.ExitCodeOnBadValue);
         }
 
+        if (AuthOptionsCheck.Problem(options) is string authProblem)
+            return OptionsResolution.Failure(authProblem, ExitCodes.Usage);
         if (DirectoryChecks.ProblemWithRoot(options.Root) is string rootProblem)
             return OptionsResolution.Failure(rootProblem, ExitCodes.RootUnusable);
         if (DirectoryChecks.ProblemWithSpoolDirectory(options.SpoolDirectory) is string spoolProblem)
@@ -59,8 +61,13 @@ public static class OptionsResolver
         {
             Root = Path.GetFullPath(options.Root),
             SpoolDirectory = Path.GetFullPath(options.SpoolDirectory),
+            TokensFile = FullPathOrNull(options.TokensFile),
+            JwtKeys = FullPathOrNull(options.JwtKeys),
+            AuditLog = FullPathOrNull(options.AuditLog),
         });
     }
+
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
 
     /// <summary>Applies one place's values over what lower places set. Returns the complaint, or null.</summary>
     private static string? Apply(SettingLayer layer, ref GatewayOptions options)

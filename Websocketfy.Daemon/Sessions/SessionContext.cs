@@ -7,7 +7,7 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
 
-/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters.</summary>
+/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, access control and the audit trail.</summary>
 internal sealed class SessionContext(
     GatewayOptions options,
     FileTree files,
@@ -16,6 +16,9 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    Auth.AccessControl access,
+    Audit.AuditLog? audit,
+    TimeProvider clock,
     ILoggerFactory loggers)
 {
     public GatewayOptions Options { get; } = options;
@@ -25,6 +28,12 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>
+    public Auth.AccessControl Access { get; } = access;
+    /// <summary>The audit trail; null without --audit-log.</summary>
+    public Audit.AuditLog? Audit { get; } = audit;
+    /// <summary>Wall-clock time for token expiry (a test can move it).</summary>
+    public TimeProvider Clock { get; } = clock;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }

@@ -34,7 +34,8 @@ public sealed class GatewayHarness : IAsyncDisposable
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
-        Action<TempTree>? populate = null)
+        Action<TempTree>? populate = null,
+        TimeProvider? clock = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
@@ -52,12 +53,16 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, TestLogging.Factory);
+        var gateway = new Gateway(options, TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
         return new GatewayHarness(siren, files, gateway, options);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
+
+    /// <summary>Connects with "Authorization: Bearer TOKEN".</summary>
+    public Task<WsClient> ConnectWithTokenAsync(string token) =>
+        WsClient.ConnectAsync(Port, "/", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
     public async ValueTask DisposeAsync()
     {
