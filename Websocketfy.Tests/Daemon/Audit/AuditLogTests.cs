@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Websocketfy.Daemon.Audit;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Tests.Hardening;
 using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Audit;
@@ -50,7 +51,7 @@ public sealed class AuditLogTests
         string path = Path.Combine(_dir.Root, "audit.log");
         var audit = AuditLog.Open(path, new Metrics(), NullLogger.Instance);
         audit.Write(Record(1));
-        await Until(() => File.Exists(path) && Lines(path).Length == 1);
+        Assert.That(await ProcessProbe.EventuallyAsync(() => File.Exists(path) && Lines(path).Length == 1, TimeSpan.FromSeconds(30)), Is.True);
         File.Move(path, path + ".1");          // what logrotate does, then it sends SIGHUP
         audit.Write(Record(2));                // may still land in the moved file: it is open
         Assert.That(audit.Reload().Succeeded, Is.True);
@@ -70,7 +71,7 @@ public sealed class AuditLogTests
         var audit = AuditLog.Open(link, metrics, log);
         audit.Write(Record(1));
         audit.Write(Record(2));
-        await Until(() => metrics.RenderPrometheus(0).Contains("websocketfy_audit_failing 1\n"));
+        Assert.That(await ProcessProbe.EventuallyAsync(() => metrics.RenderPrometheus(0).Contains("websocketfy_audit_failing 1\n"), TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(log.Lines, Has.Some.Contains("cannot write").And.Contains("the service goes on"));
 
         File.Delete(link);
@@ -85,11 +86,6 @@ public sealed class AuditLogTests
         Assert.That(log.Lines, Has.Some.Contains("writing again"));
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition()) await Task.Delay(10, timeout.Token);
-    }
 }
 
 /// <summary>A logger that keeps its lines, for tests that assert what an operator is told.</summary>
