@@ -19,6 +19,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>WEBSOCKETFY_TEST_DAEMON=/path/to/native/websocketfy runs the process tests against a published
+    /// native binary instead of the built assembly (the AOT smoke test; see README).</summary>
+    public static string? NativeDaemon => Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_DAEMON") is { Length: > 0 } path ? path : null;
+
     public int Id => _process.Id;
 
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
@@ -26,8 +30,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(DaemonPath);
+        var start = new ProcessStartInfo(NativeDaemon ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        if (NativeDaemon is null) start.ArgumentList.Add(DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -75,11 +79,34 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name ("HUP" is what systemctl reload and logrotate send).</summary>
+    public void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString()]);
         kill.WaitForExit();
     }
+
+    /// <summary>Waits for a line of stderr that contains <paramref name="text"/>, counting only lines after the
+    /// first <paramref name="skipLines"/> (so a test can wait for the next such line).</summary>
+    public async Task<string> WaitForLineAsync(string text, int skipLines = 0, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)))
+        {
+            lock (_stderr)
+            {
+                for (int i = skipLines; i < _stderr.Count; i++)
+                    if (_stderr[i].Contains(text, StringComparison.Ordinal)) return _stderr[i];
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"no line with \"{text}\" in:\n{Stderr}");
+    }
+
+    /// <summary>How many stderr lines so far (for <see cref="WaitForLineAsync"/>).</summary>
+    public int LineCount { get { lock (_stderr) return _stderr.Count; } }
 
     /// <summary>A port nothing listens on right now.</summary>
     public static int FreePort()
