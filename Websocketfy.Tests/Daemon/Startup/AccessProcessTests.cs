@@ -94,6 +94,31 @@ public sealed class AccessProcessTests
         }
     }
 
+    /// <summary>The JWT path in the process (and, with WEBSOCKETFY_TEST_DAEMON, in the native binary, where
+    /// reflection-based JSON would break): every accepted algorithm gets in, every forgery gets 401.</summary>
+    [Test]
+    public async Task Jwt_AcceptsTheThreeAlgorithms_AndRefusesForgeries()
+    {
+        using var kit = new JwtKit();
+        using var stranger = new JwtKit();
+        string keys = _dir.Write("jwks.json", Encoding.UTF8.GetBytes(kit.Jwks()));
+        var (daemon, port) = await StartAsync("--auth", "jwt", "--jwt-keys", keys, "--jwt-issuer", JwtKit.Issuer, "--jwt-audience", JwtKit.Audience);
+        await using (daemon)
+        {
+            foreach (string algorithm in (string[])["RS256", "PS256", "ES256"])
+                Assert.That(await SelectOneAsync(port, kit.Token("alice", new[] { "viewer" }, algorithm)), Is.EqualTo("1\n1\n"), algorithm);
+            string[] forgeries =
+            [
+                kit.UnsignedToken(), kit.Hs256WithPublicKeyAsSecret(), stranger.Token(role: "admin"),
+                kit.Token(role: "admin", issuer: "https://evil.test"), kit.Token(role: "admin", audience: "other"),
+                kit.Token(role: "admin", expires: DateTime.UtcNow.AddMinutes(-5), notBefore: DateTime.UtcNow.AddMinutes(-10)),
+            ];
+            foreach (string forgery in forgeries)
+                Assert.That(await StatusAsync(port, forgery), Is.EqualTo(401));
+            Assert.That(await StatusAsync(port, kit.Token("alice", "auditor")), Is.EqualTo(403));
+        }
+    }
+
     private const string SecurityAlgorithmsEs = Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256;
 
     [Test]
