@@ -86,7 +86,8 @@ public sealed class Gateway : IAsyncDisposable
     }
 
     /// <summary>SIGHUP: re-reads the tokens file or JWT keys and re-opens the audit log. Each part keeps
-    /// what it had when its new version cannot be used; every outcome is logged.</summary>
+    /// what it had when its new version cannot be used; every outcome is logged. Open connections whose
+    /// credential the new tokens or keys no longer accept end after their command in flight (1008).</summary>
     public IReadOnlyList<(bool Succeeded, string Message)> Reload()
     {
         var results = new List<(bool, string)>();
@@ -99,6 +100,7 @@ public sealed class Gateway : IAsyncDisposable
             else _log.LogError("reload failed: {What}", result.Message);
             results.Add((result.Succeeded, result.Message));
         }
+        if (_access.Reloadables.Count > 0) _ = _registry.RecheckCredentialsAsync(_access);
         return results;
     }
 

@@ -8,10 +8,12 @@ namespace Websocketfy.Daemon.Auth;
 /// <summary>The answer to "who is this client": an identity to open the connection with, or the
 /// exact HTTP refusal to send instead of 101.</summary>
 /// <param name="BlockStarted">This refusal was the one that blocked the address (worth a warning).</param>
+/// <param name="Credential">The token that was accepted (null under --auth none), for re-checks after a reload.</param>
 internal readonly record struct Admission(Identity? Identity, byte[]? Refusal, int Status, AuthFailure Failure, string Detail,
-                                          CredentialCarrier Carrier, bool BlockStarted = false)
+                                          CredentialCarrier Carrier, bool BlockStarted = false, string? Credential = null)
 {
-    public static Admission Admit(Identity identity, CredentialCarrier carrier) => new(identity, null, 101, AuthFailure.None, "", carrier);
+    public static Admission Admit(Identity identity, CredentialCarrier carrier, string? credential) =>
+        new(identity, null, 101, AuthFailure.None, "", carrier, Credential: credential);
 }
 
 /// <summary>
@@ -64,7 +66,7 @@ internal sealed class AccessControl
 
     public async ValueTask<Admission> AdmitAsync(RequestHead head, IPAddress client)
     {
-        if (_validator is null) return Admission.Admit(Identity.Anonymous, CredentialCarrier.None);
+        if (_validator is null) return Admission.Admit(Identity.Anonymous, CredentialCarrier.None, null);
 
         PresentedCredential credential = BearerCredential.Find(head);
         if (Limiter.IsBlocked(client, out TimeSpan retryAfter))
@@ -87,7 +89,18 @@ internal sealed class AccessControl
             return Refuse(AuthFailure.Forbidden, $"{principal.Name}: {detail}", credential.Carrier, 403,
                 AuthResponses.Forbidden("Your role may do nothing on this server."));
         }
-        return Admission.Admit(new Identity(principal.Name, role, permissions, principal.ExpiresAt), credential.Carrier);
+        return Admission.Admit(new Identity(principal.Name, role, permissions, principal.ExpiresAt), credential.Carrier, credential.Token);
+    }
+
+    /// <summary>The identity a token gives now (after a reload), or null when it gives none; counts nothing.</summary>
+    public async ValueTask<Identity?> RecheckAsync(string token)
+    {
+        if (_validator is null) return null;
+        CredentialCheck check = await _validator.CheckAsync(token).ConfigureAwait(false);
+        if (check.Principal is not { } principal) return null;
+        Permissions permissions = Roles.PermissionsOf(principal.Roles, out _);
+        return permissions == Permissions.None ? null
+            : new Identity(principal.Name, string.Join(',', principal.Roles), permissions, principal.ExpiresAt);
     }
 
     private Admission Failed(IPAddress client, CredentialCheck check, CredentialCarrier carrier)

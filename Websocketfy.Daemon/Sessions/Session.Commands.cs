@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Access;
@@ -33,7 +34,7 @@ internal sealed partial class Session
                     try
                     {
                         // A command that waited in the queue past the credential's end is not run.
-                        goOn = _state == SessionState.Open && !CredentialExpired() && await ExecuteAsync(message, token).ConfigureAwait(false);
+                        goOn = _state == SessionState.Open && CredentialEnded() is null && await ExecuteAsync(message, token).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -41,9 +42,10 @@ internal sealed partial class Session
                         _commandRunning = false;
                         _lastActivityAt = Environment.TickCount64;
                     }
-                    if (goOn && !CredentialExpired()) continue;
+                    string? ended = CredentialEnded();
+                    if (goOn && ended is null) continue;
                     // The command in flight is answered; then the connection ends if its credential did.
-                    if (_state == SessionState.Open && CredentialExpired()) await CloseAsync(CloseStatus.PolicyViolation, TokenExpiredReason).ConfigureAwait(false);
+                    if (_state == SessionState.Open && ended is not null) await CloseAsync(CloseStatus.PolicyViolation, ended).ConfigureAwait(false);
                     return;
                 }
                 if (_draining) await CloseAsync(CloseStatus.GoingAway, "server shutting down").ConfigureAwait(false);
@@ -166,11 +168,33 @@ internal sealed partial class Session
         };
     }
 
-    /// <summary>True once the credential the connection was admitted with is no longer valid.</summary>
-    private bool CredentialExpired() => _credentialEndsAt is { } end && _context.Clock.GetUtcNow() >= end;
+    /// <summary>Why the credential the connection was admitted with no longer holds ("token expired",
+    /// "credential revoked"), or null while it does.</summary>
+    private string? CredentialEnded() =>
+        _credentialRevoked ? CredentialRevokedReason
+        : _credentialEndsAt is { } end && _context.Clock.GetUtcNow() >= end ? TokenExpiredReason
+        : null;
+
+    /// <summary>After a reload of the tokens file or the JWT keys: the credential is checked again, and a
+    /// connection whose credential is gone, or now gives another identity or other permissions, ends
+    /// like an expired one (the command in flight finishes, then 1008 "credential revoked").</summary>
+    public async Task RecheckCredentialAsync(AccessControl access)
+    {
+        if (_credential is null || _state != SessionState.Open) return;
+        Identity? now = await access.RecheckAsync(_credential).ConfigureAwait(false);
+        if (now is not null && now.Name == _identity.Name && now.Permissions == _identity.Permissions) return;
+        _context.SessionLog.LogInformation("{Peer} {Identity}: credential revoked by the reload", _peer, LogText.Escape(_identity.Name));
+        _credentialRevoked = true;
+        if (!_commandRunning) _ = CloseAndReportAsync(CloseStatus.PolicyViolation, CredentialRevokedReason);
+    }
+
+    private volatile bool _credentialRevoked;
 
     /// <summary>The close reason (with 1008) when the credential of an open connection expires.</summary>
     public const string TokenExpiredReason = "token expired";
+
+    /// <summary>The close reason (with 1008) when a reload took the connection's credential away.</summary>
+    public const string CredentialRevokedReason = "credential revoked";
 
     /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle
     /// timeouts, and the end of the credential (a command in flight is let finish: the command loop closes after it).</summary>
@@ -178,9 +202,9 @@ internal sealed partial class Session
     {
         _sender.ExtendDeadlineIfProgressing();
         if (_state != SessionState.Open) return;
-        if (!_commandRunning && CredentialExpired())
+        if (!_commandRunning && CredentialEnded() is { } ended)
         {
-            _ = CloseAndReportAsync(CloseStatus.PolicyViolation, TokenExpiredReason);
+            _ = CloseAndReportAsync(CloseStatus.PolicyViolation, ended);
             return;
         }
         var options = _context.Options;

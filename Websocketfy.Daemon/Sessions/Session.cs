@@ -33,6 +33,9 @@ internal sealed partial class Session
     private Identity _identity = Identity.Anonymous;
     /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
     private DateTimeOffset? _credentialEndsAt;
+    /// <summary>The bearer token the connection was admitted with, kept (never logged) so a reload can check it
+    /// again; null under --auth none.</summary>
+    private string? _credential;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -175,6 +178,7 @@ internal sealed partial class Session
         if (admission.Identity is { } identity)
         {
             _identity = identity;
+            _credential = admission.Credential;
             _credentialEndsAt = identity.ExpiresAt + JwtValidator.ClockSkew;
             if (_context.Access.Mode != AuthMode.None)
                 _context.SessionLog.LogInformation("{Peer} authenticated as {Identity} (role {Role}) by {Carrier}",

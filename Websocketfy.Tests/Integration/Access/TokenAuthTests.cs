@@ -116,4 +116,22 @@ public sealed class TokenAuthTests
         await using var client = await _gateway.ConnectWithTokenAsync(_tokens["viewer"]);
         Assert.That(client.Socket.State, Is.EqualTo(WebSocketState.Open));
     }
+
+    [Test]
+    public async Task Reload_EndsTheConnectionsOfRemovedTokens_AndOnlyThose()
+    {
+        await using var viewer = await _gateway.ConnectWithTokenAsync(_tokens["viewer"]);
+        await using var admin = await _gateway.ConnectWithTokenAsync(_tokens["admin"]);
+        Assert.That((await viewer.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
+
+        var kept = File.ReadAllLines(_tokens.Path).Where(line => !line.StartsWith("viewer-user ", StringComparison.Ordinal));
+        File.WriteAllLines(_tokens.Path, kept);
+        Assert.That(_gateway.Gateway.Reload().All(r => r.Succeeded), Is.True);
+
+        Received close = await viewer.ReceiveAsync();
+        Assert.That(close.CloseStatus, Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
+        Assert.That(close.CloseReason, Is.EqualTo("credential revoked"));
+        Assert.That((await admin.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
+        Assert.That((await Upgrade.TryAsync(_gateway.Port, $"Authorization: Bearer {_tokens["viewer"]}\r\n")).Status, Is.EqualTo(401));
+    }
 }
