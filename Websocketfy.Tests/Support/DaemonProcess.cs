@@ -23,15 +23,22 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// native binary instead of the built assembly (the AOT smoke test; see README).</summary>
     public static string? NativeDaemon => Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_DAEMON") is { Length: > 0 } path ? path : null;
 
+    /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
+    public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
+
     public int Id => _process.Id;
 
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
 
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
+    /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
     {
-        var start = new ProcessStartInfo(NativeDaemon ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        if (NativeDaemon is null) start.ArgumentList.Add(DaemonPath);
+        // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
+        string? native = program is null ? NativeDaemon : null;
+        var start = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        if (native is null) start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -58,10 +65,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
+    [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
     public async Task<int> WaitUntilListeningAsync()
     {
         var exited = _process.WaitForExitAsync();
