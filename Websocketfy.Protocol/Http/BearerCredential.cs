@@ -52,33 +52,6 @@ public static class BearerCredential
         return FromCookie(head) ?? new PresentedCredential(CredentialCarrier.None, null, false);
     }
 
-    /// <summary>The request target with the value of every access_token parameter replaced by "***",
-    /// for anything that shows the target (logs): the credential itself is never shown.</summary>
-    public static string RedactTarget(string target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        int query = target.IndexOf('?');
-        if (query < 0)
-        {
-            return target;
-        }
-
-        var parts = target[(query + 1)..].Split('&');
-        bool changed = false;
-        for (int i = 0; i < parts.Length; i++)
-        {
-            int equals = parts[i].IndexOf('=');
-            string name = equals < 0 ? parts[i] : parts[i][..equals];
-            if (string.Equals(PercentDecode(name), QueryParameterName, StringComparison.Ordinal))
-            {
-                parts[i] = name + "=***";
-                changed = true;
-            }
-        }
-
-        return changed ? target[..(query + 1)] + string.Join('&', parts) : target;
-    }
-
     private static PresentedCredential? FromHeader(RequestHead head)
     {
         int count = head.HeaderCount("Authorization");
