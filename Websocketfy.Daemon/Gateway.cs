@@ -44,7 +44,7 @@ public sealed class Gateway : IAsyncDisposable
         _log = loggers.CreateLogger("Websocketfy.Gateway");
         _files = new FileTree(options.Root);
         Metrics = new Metrics();
-        try { _access = AccessControl.Create(options, Metrics, clock); }
+        try { _access = AccessControl.Create(options, Metrics, new AuthFailureLimiter(clock)); }
         catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
         if (options.AuditLog is { } auditPath)
         {
@@ -100,7 +100,7 @@ public sealed class Gateway : IAsyncDisposable
             else _log.LogError("reload failed: {What}", result.Message);
             results.Add((result.Succeeded, result.Message));
         }
-        if (_access.Reloadables.Count > 0) _ = _registry.RecheckCredentialsAsync(_access);
+        if (_access.Mode != AuthMode.None) _ = _registry.RecheckCredentialsAsync(_access);
         return results;
     }
 

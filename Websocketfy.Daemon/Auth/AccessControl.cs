@@ -43,7 +43,8 @@ internal sealed class AccessControl
     public IReadOnlyList<IReloadable> Reloadables => _validator is IReloadable reloadable ? [reloadable] : [];
 
     /// <summary>Loads the tokens file or the JWT keys; throws <see cref="AuthSetupException"/> when they cannot be used.</summary>
-    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, TimeProvider clock)
+    /// <param name="limiter">The brute-force brake; shared by the access controls a reload makes, so a reload does not forgive.</param>
+    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter)
     {
         var roles = new RoleTable(options.Roles);
         ICredentialValidator? validator = options.Auth switch
@@ -53,7 +54,7 @@ internal sealed class AccessControl
                                                            options.JwtNameClaim, options.JwtRoleClaim)),
             _ => null,
         };
-        return new AccessControl(options.Auth, validator, roles, new AuthFailureLimiter(clock), metrics);
+        return new AccessControl(options.Auth, validator, roles, limiter, metrics);
     }
 
     /// <summary>A sentence for the start-up log.</summary>

@@ -180,8 +180,9 @@ internal sealed partial class Session
     /// like an expired one (the command in flight finishes, then 1008 "credential revoked").</summary>
     public async Task RecheckCredentialAsync(AccessControl access)
     {
-        if (_credential is null || _state != SessionState.Open) return;
-        Identity? now = await access.RecheckAsync(_credential).ConfigureAwait(false);
+        if (_state != SessionState.Open) return;
+        // A connection admitted without a credential (before authentication was turned on) has none to show.
+        Identity? now = _credential is null ? null : await access.RecheckAsync(_credential).ConfigureAwait(false);
         if (now is not null && now.Name == _identity.Name && now.Permissions == _identity.Permissions) return;
         _context.SessionLog.LogInformation("{Peer} {Identity}: credential revoked by the reload", _peer, LogText.Escape(_identity.Name));
         _credentialRevoked = true;

@@ -30,7 +30,7 @@ public sealed class FileReplyTests
         var pool = new SirenPool(options, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
                                       pool, metrics, new HandshakePolicy(), new SessionRegistry(),
-                                      Websocketfy.Daemon.Auth.AccessControl.Create(options, metrics, TimeProvider.System), null,
+                                      Websocketfy.Daemon.Auth.AccessControl.Create(options, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System)), null,
                                       TimeProvider.System, NullLoggerFactory.Instance);
     }
 
