@@ -65,13 +65,19 @@ internal sealed class AuditLog : IReloadable, IAsyncDisposable
         {
             return ReloadResult.Failed($"audit log {_path} cannot be re-opened ({ex.Message}); still writing to the file opened before");
         }
+        UseFile(fresh);
+        return ReloadResult.Done($"audit log {_path} re-opened");
+    }
+
+    /// <summary>Writes from now on go to <paramref name="fresh"/> (opened by <see cref="OpenFile"/> at the same path).</summary>
+    public void UseFile(FileStream fresh)
+    {
         // Under the lock the writer is not in the middle of a batch: the old file gets no half line.
         lock (_fileGate)
         {
             _file.Dispose();
             _file = fresh;
         }
-        return ReloadResult.Done($"audit log {_path} re-opened");
     }
 
     /// <summary>Writes what is queued, flushes and closes the file. Records written after this are lost.</summary>
@@ -142,7 +148,8 @@ internal sealed class AuditLog : IReloadable, IAsyncDisposable
         _metrics.AuditFailing(true);
     }
 
-    private static FileStream OpenFile(string path)
+    /// <summary>Opens (creates) the file for appending; throws IOException / UnauthorizedAccessException.</summary>
+    public static FileStream OpenFile(string path)
     {
         var options = new FileStreamOptions
         {
