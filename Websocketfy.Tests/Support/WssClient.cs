@@ -1,0 +1,40 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Websocketfy.Tests.Support;
+
+/// <summary>ClientWebSocket over TLS, trusting a <see cref="TestPki"/> root only.</summary>
+public static class WssClient
+{
+    /// <param name="seen">Told the leaf certificate the server presented.</param>
+    public static Task<WsClient> ConnectAsync(int port, TestPki pki, Action<X509Certificate2>? seen = null, string path = "/") =>
+        WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{port}{path}"),
+                              options => options.RemoteCertificateValidationCallback = pki.Validator(seen));
+
+    /// <summary>Connects and returns the SHA-256 fingerprint of the certificate the server presented.</summary>
+    public static async Task<(WsClient Client, string Fingerprint)> ConnectSeeingAsync(int port, TestPki pki)
+    {
+        string? fingerprint = null;
+        var client = await ConnectAsync(port, pki, leaf => fingerprint = leaf.GetCertHashString(HashAlgorithmName.SHA256));
+        return (client, fingerprint!);
+    }
+
+    /// <summary>Reads one whole message, hashing it as it arrives instead of keeping it (for files of any size).</summary>
+    public static async Task<(WebSocketMessageType Type, long Length, string Sha256)> ReceiveDigestAsync(this WsClient client, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[256 * 1024];
+        long length = 0;
+        while (true)
+        {
+            var result = await client.Socket.ReceiveAsync(buffer, cts.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+                throw new InvalidOperationException($"closed instead of a message: {result.CloseStatus} {result.CloseStatusDescription}");
+            hash.AppendData(buffer, 0, result.Count);
+            length += result.Count;
+            if (result.EndOfMessage) return (result.MessageType, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+    }
+}
