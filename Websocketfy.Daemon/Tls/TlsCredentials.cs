@@ -64,8 +64,9 @@ internal sealed class TlsCredentials
             // The first certificate of the file is the server's own; the key must belong to it.
             leaf = X509Certificate2.CreateFromPem(chain[0].ExportCertificatePem(), keyText);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key of the certificate's type that is not its key.
             throw new TlsCredentialsException(
                 $"tls-key '{keyPath}' cannot be used with the first certificate of '{certificatePath}': {Reason(ex)}");
         }
@@ -120,7 +121,7 @@ internal sealed class TlsCredentials
         }
     }
 
-    private static string Reason(CryptographicException ex) =>
+    private static string Reason(Exception ex) =>
         ex.Message.Contains("match", StringComparison.OrdinalIgnoreCase)
             ? "the key does not match the certificate's public key"
             : ex.Message;

@@ -20,14 +20,14 @@ public sealed class WsClient : IAsyncDisposable
     public static Task<WsClient> ConnectAsync(int port, string path = "/", Action<ClientWebSocketOptions>? configure = null) =>
         ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), configure);
 
-    /// <summary>Any URI, wss:// included (configure sets the certificate check).</summary>
-    public static async Task<WsClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    /// <summary>Any URI, wss:// included (configure sets the certificate check, or the invoker's handler does).</summary>
+    public static async Task<WsClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null, HttpMessageInvoker? invoker = null)
     {
         var client = new WsClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         configure?.Invoke(client._socket.Options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client._socket.ConnectAsync(uri, timeout.Token);
+        await client._socket.ConnectAsync(uri, invoker, timeout.Token);
         return client;
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -11,6 +12,31 @@ public static class WssClient
     public static Task<WsClient> ConnectAsync(int port, TestPki pki, Action<X509Certificate2>? seen = null, string path = "/") =>
         WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{port}{path}"),
                               options => options.RemoteCertificateValidationCallback = pki.Validator(seen));
+
+    /// <summary>Connects over a socket whose kernel receive buffer is <paramref name="receiveBufferSize"/>, so what
+    /// the client does not read soon pushes back on the daemon (the kernel would otherwise grow it to megabytes).</summary>
+    public static async Task<WsClient> ConnectWithReceiveBufferAsync(int port, TestPki pki, int receiveBufferSize)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = receiveBufferSize };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            SslOptions = { RemoteCertificateValidationCallback = pki.Validator() },
+        };
+        return await WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/"), invoker: new HttpMessageInvoker(handler));
+    }
 
     /// <summary>Connects and returns the SHA-256 fingerprint of the certificate the server presented.</summary>
     public static async Task<(WsClient Client, string Fingerprint)> ConnectSeeingAsync(int port, TestPki pki)
