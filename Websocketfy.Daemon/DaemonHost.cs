@@ -17,6 +17,16 @@ internal static class DaemonHost
     public static async Task<int> RunAsync(GatewayOptions options, Func<OptionsResolution> readConfiguration,
                                            CancellationToken stop, TextWriter stderr)
     {
+        // Signals are taken over first: a SIGHUP that arrived between "listening" and here would end the
+        // process (its default action). One that comes before the gateway serves waits for it.
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // SIGHUPs that arrive while a reload runs fold into one more reload after it.
+        var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
+        using var onStop = stop.Register(() => stopped.TrySetResult());
+
         var live = new LiveOptions(options);
         using var loggers = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(LogLevel.Trace)
@@ -41,13 +51,6 @@ internal static class DaemonHost
         }
 
         using var notifier = new SystemdNotifier(Environment.GetEnvironmentVariable);
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // SIGHUPs that arrive while a reload runs fold into one more reload after it.
-        var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
-        using var onStop = stop.Register(() => stopped.TrySetResult());
         notifier.Ready();
         Task reloading = ReloadOnRequestAsync(reloads.Reader, gateway, readConfiguration, notifier,
                                               loggers.CreateLogger("Websocketfy.Reload"));

@@ -9,9 +9,13 @@ namespace Websocketfy.Tests.Support;
 public static class WssClient
 {
     /// <param name="seen">Told the leaf certificate the server presented.</param>
-    public static Task<WsClient> ConnectAsync(int port, TestPki pki, Action<X509Certificate2>? seen = null, string path = "/") =>
-        WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{port}{path}"),
-                              options => options.RemoteCertificateValidationCallback = pki.Validator(seen));
+    /// <param name="origin">Sent as the Origin header, as a browser would.</param>
+    public static Task<WsClient> ConnectAsync(int port, TestPki pki, Action<X509Certificate2>? seen = null, string? origin = null) =>
+        WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{port}/"), options =>
+        {
+            options.RemoteCertificateValidationCallback = pki.Validator(seen);
+            if (origin is not null) options.SetRequestHeader("Origin", origin);
+        });
 
     /// <summary>Connects over a socket whose kernel receive buffer is <paramref name="receiveBufferSize"/>, so what
     /// the client does not read soon pushes back on the daemon (the kernel would otherwise grow it to megabytes).</summary>
@@ -39,10 +43,10 @@ public static class WssClient
     }
 
     /// <summary>Connects and returns the SHA-256 fingerprint of the certificate the server presented.</summary>
-    public static async Task<(WsClient Client, string Fingerprint)> ConnectSeeingAsync(int port, TestPki pki)
+    public static async Task<(WsClient Client, string Fingerprint)> ConnectSeeingAsync(int port, TestPki pki, string? origin = null)
     {
         string? fingerprint = null;
-        var client = await ConnectAsync(port, pki, leaf => fingerprint = leaf.GetCertHashString(HashAlgorithmName.SHA256));
+        var client = await ConnectAsync(port, pki, leaf => fingerprint = leaf.GetCertHashString(HashAlgorithmName.SHA256), origin);
         return (client, fingerprint!);
     }
 
