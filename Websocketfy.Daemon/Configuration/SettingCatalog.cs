@@ -78,7 +78,8 @@ internal static class SettingCatalog
         // The SiREN side.
         Count("siren-pool-size", "Most connections to SiREN open at once, shared by all clients.",
             o => o.SirenPoolSize, (o, v) => o with { SirenPoolSize = v }),
-        Duration("siren-connect-timeout", "Time to connect to SiREN and get its prompt; then the reply is \"SiREN server is unavailable\".",
+        Duration("siren-connect-timeout", "Time to connect to SiREN and get its prompt, and the longest a command waits for a free pooled "
+            + "connection when all are busy; then the reply is \"SiREN server is unavailable\".",
             o => o.SirenConnectTimeout, (o, v) => o with { SirenConnectTimeout = v }),
         Duration("siren-timeout", "Longest silence from SiREN while a reply is due; then the reply is \"SiREN server did not answer\".",
             o => o.SirenTimeout, (o, v) => o with { SirenTimeout = v }),

@@ -63,6 +63,26 @@ internal sealed class FrameSender : IDisposable
         finally { _lock.Release(); }
     }
 
+    /// <summary>Room to leave in front of a payload given to <see cref="SendFrameInPlaceAsync"/>.</summary>
+    public const int HeaderRoom = FrameHeaderCodec.MaxServerHeaderLength;
+
+    /// <summary>Sends one data frame whose payload follows <see cref="HeaderRoom"/> free bytes in
+    /// <paramref name="frame"/>: the header is written into that room and the frame leaves in one write, with
+    /// no copy. Under TLS that spares a tiny record for the header in front of every piece of a file.</summary>
+    public async ValueTask SendFrameInPlaceAsync(Opcode opcode, bool fin, Memory<byte> frame, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) throw new ConnectionClosingException();
+            int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin, frame.Length - HeaderRoom);
+            int start = HeaderRoom - headerLength;
+            _controlFrame.AsSpan(0, headerLength).CopyTo(frame.Span[start..]);
+            await WriteAsync(frame[start..]).ConfigureAwait(false);
+        }
+        finally { _lock.Release(); }
+    }
+
     /// <summary>Sends a ping or pong; dropped silently once our close frame went out.</summary>
     public async ValueTask SendControlAsync(Opcode opcode, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {

@@ -43,7 +43,7 @@ public sealed class FileReplyTests
     [Test]
     public async Task LargeFileWithoutSendfile_IsAFragmentedBinaryMessage_WithTheFileBytes()
     {
-        byte[] content = new byte[200_000];
+        byte[] content = new byte[600_000];
         new Random(7).NextBytes(content);
         _tree.Write("big.bin", content);
         using var wire = new MemoryStream();
@@ -63,7 +63,7 @@ public sealed class FileReplyTests
     [Test]
     public async Task FileThatShrinksBetweenFragments_IsNotCompleted()
     {
-        string path = _tree.Write("shrinking.bin", new byte[300_000]);
+        string path = _tree.Write("shrinking.bin", new byte[600_000]);
         using var wire = new TruncateOnFirstWriteStream(path);
         var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
 
