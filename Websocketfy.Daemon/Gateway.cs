@@ -75,10 +75,11 @@ public sealed partial class Gateway : IAsyncDisposable
     {
         GatewayOptions options = _live.Current;
         _listener = Listener.Bind(options.Bind, options.Port, backlog: 512);
+        // Warnings first: whoever waits for the "listening" line has them by then.
+        WarnIfEveryOriginAllowed(options);
         _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
                             options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
                             _context.Files.RealRoot, options.SirenHost, options.SirenPort);
-        WarnIfEveryOriginAllowed(options);
         _ = _pool.ProbeAsync(_stopping.Token);
         _acceptLoop = AcceptLoopAsync(_listener);
     }

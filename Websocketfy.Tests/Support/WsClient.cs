@@ -26,7 +26,8 @@ public sealed class WsClient : IAsyncDisposable
         var client = new WsClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         configure?.Invoke(client._socket.Options);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        // Generous: the first TLS handshake of a freshly started daemon process can be slow on a busy machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client._socket.ConnectAsync(uri, invoker, timeout.Token);
         return client;
     }

@@ -118,7 +118,8 @@ public sealed class SighupTests
         await using var daemon = StartWithConfig();
         Assert.That(await daemon.WaitUntilListeningAsync(), Is.EqualTo(port));
 
-        WriteConfig(BaseLines(other), "idle-timeout = 1", "log-level = debug");
+        // 10 s: ample time for the query below, even on a busy machine; before the reload the timeout was off.
+        WriteConfig(BaseLines(other), "idle-timeout = 10", "log-level = debug");
         int mark = daemon.LineCount;
         await ReloadAsync(daemon, "reload complete");
 
