@@ -11,13 +11,6 @@ internal static class PythonScripts
         string python = await InteropTools.PythonWithWebsocketsAsync();
         var result = await ChildProcess.RunAsync(python, [Path.Combine(InteropTools.SourceFolder, script), .. arguments], timeout);
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var parsed = new JsonElement[lines.Length];
-        for (int i = 0; i < lines.Length; i++)
-        {
-            using var document = JsonDocument.Parse(lines[i]);
-            parsed[i] = document.RootElement.Clone();
-        }
-        return parsed;
+        return JsonLine.ParseAll(result.StandardOutput);
     }
 }

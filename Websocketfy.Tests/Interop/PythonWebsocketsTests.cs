@@ -110,19 +110,3 @@ public sealed class PythonWebsocketsTests
         return bytes;
     }
 }
-
-/// <summary>Reading the script's JSON lines: a missing property is an assertion failure, not a crash.</summary>
-internal static class JsonLine
-{
-    public static string? Str(this JsonElement line, string name) =>
-        line.TryGetProperty(name, out var value) ? value.GetString() : Missing<string>(line, name);
-
-    public static int Int(this JsonElement line, string name) =>
-        line.TryGetProperty(name, out var value) ? value.GetInt32() : Missing<int>(line, name);
-
-    private static T Missing<T>(JsonElement line, string name)
-    {
-        Assert.Fail($"no \"{name}\" in the script's line {line.GetRawText()}");
-        return default!;
-    }
-}
