@@ -8,7 +8,9 @@ using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Daemon.Reload;
 using Websocketfy.Daemon.Sessions;
+using Websocketfy.Daemon.Tls;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon;
@@ -17,91 +19,98 @@ namespace Websocketfy.Daemon;
 /// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
 /// connection to a session, and on stop drains them in order: stop accepting, let commands in
 /// flight finish (shutdown-timeout), close the rest with 1001, free the backend pool.
+/// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
-public sealed class Gateway : IAsyncDisposable
+public sealed partial class Gateway : IAsyncDisposable
 {
-    private readonly GatewayOptions _options;
+    private readonly LiveOptions _live;
     private readonly ILogger _log;
-    private readonly FileTree _files;
     private readonly SirenPool _pool;
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
-    private readonly AccessControl _access;
-    private readonly AuditLog? _audit;
+    /// <summary>The brute-force brake, kept across the access controls reloads make.</summary>
+    private readonly AuthFailureLimiter _authLimiter;
+    private readonly ILogger _auditLog;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<IReloadParticipant> _reloadParticipants = [];
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
     /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable),
-    /// loads the tokens file or JWT keys and opens the audit log (throws <see cref="StartupException"/>).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(options, loggers, TimeProvider.System) { }
+    /// with TLS reads the certificate and key (throws <see cref="TlsCredentialsException"/>), and loads the
+    /// tokens file or JWT keys and opens the audit log (throws <see cref="StartupException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers, TimeProvider.System) { }
+
+    /// <param name="live">The settings in force; the host may read them too (the log level), and
+    /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
+    public Gateway(LiveOptions live, ILoggerFactory loggers) : this(live, loggers, TimeProvider.System) { }
 
     /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
-    internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock)
+    internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock) : this(new LiveOptions(options), loggers, clock) { }
+
+    private Gateway(LiveOptions live, ILoggerFactory loggers, TimeProvider clock)
     {
-        _options = options;
+        GatewayOptions options = live.Current;
+        _live = live;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
-        _files = new FileTree(options.Root);
+        var files = new FileTree(options.Root);
         Metrics = new Metrics();
-        try { _access = AccessControl.Create(options, Metrics, new AuthFailureLimiter(clock)); }
+        _authLimiter = new AuthFailureLimiter(clock);
+        _auditLog = loggers.CreateLogger("Websocketfy.Audit");
+        AccessControl access;
+        try { access = AccessControl.Create(options, Metrics, _authLimiter); }
         catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
+        AuditLog? audit = null;
         if (options.AuditLog is { } auditPath)
         {
-            try { _audit = AuditLog.Open(auditPath, Metrics, loggers.CreateLogger("Websocketfy.Audit")); }
+            try { audit = AuditLog.Open(auditPath, Metrics, _auditLog); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new StartupException(ExitCodes.AuditLogUnusable, $"audit log {auditPath} cannot be opened: {ex.Message}");
             }
         }
-        _pool = new SirenPool(options, Metrics, loggers.CreateLogger("Websocketfy.Siren"));
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
-        var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
-        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
-                                      _pool, Metrics, policy, _registry, _access, _audit, clock, loggers);
+        ILogger sirenLog = loggers.CreateLogger("Websocketfy.Siren");
+        _pool = new SirenPool(options, Metrics, sirenLog);
+        _limiter = new ConnectionLimiter(live);
+        TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
+        _context = new SessionContext(live, files, new SirenRelay(_pool, live, sirenLog),
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, access, audit, clock, loggers, tls);
+        if (tls is not null) _reloadParticipants.Add(tls);
+        _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
     }
 
     public Metrics Metrics { get; }
+
+    /// <summary>The settings in force now (after the last successful reload).</summary>
+    public GatewayOptions CurrentOptions => _live.Current;
 
     /// <summary>The bound port (useful with --port 0).</summary>
     public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
 
     internal int IdleBackendConnections => _pool.IdleCount;
+    internal SirenPool Pool => _pool;
     internal int SessionCount => _registry.Count;
 
     /// <summary>Binds the port (throws SocketException when it cannot) and starts accepting.</summary>
     public void Start()
     {
-        _listener = Listener.Bind(_options.Bind, _options.Port, backlog: 512);
-        _log.LogInformation("listening on {Address} port {Port}; files under {Root}; SiREN at {Host}:{SirenPort}",
-                            _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
-        if (_options.AllowedOrigins.Count == 0)
-            _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
-        _log.LogInformation("{Access}; audit trail {Audit}", _access.Describe(), _audit?.Path ?? "off");
-        if (_access.Mode == AuthMode.None && !IPAddress.IsLoopback(_options.Bind))
-            _log.LogWarning("no authentication on {Address}, which is not a loopback address: anyone who reaches port {Port} can run any SQL "
-                            + "and read every file; use --auth token or --auth jwt (see README, Securing it)", _options.Bind, Port);
+        GatewayOptions options = _live.Current;
+        _listener = Listener.Bind(options.Bind, options.Port, backlog: 512);
+        // Warnings first: whoever waits for the "listening" line has them by then.
+        WarnIfEveryOriginAllowed(options);
+        WarnIfOpenWithoutAuth(options);
+        _log.LogInformation("{Access}; audit trail {Audit}", _context.Access.Describe(), _context.Audit?.Path ?? "off");
+        _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
+                            options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
+                            _context.Files.RealRoot, options.SirenHost, options.SirenPort);
         _ = _pool.ProbeAsync(_stopping.Token);
         _acceptLoop = AcceptLoopAsync(_listener);
-    }
-
-    /// <summary>SIGHUP: re-reads the tokens file or JWT keys and re-opens the audit log. Each part keeps
-    /// what it had when its new version cannot be used; every outcome is logged. Open connections whose
-    /// credential the new tokens or keys no longer accept end after their command in flight (1008).</summary>
-    public IReadOnlyList<(bool Succeeded, string Message)> Reload()
-    {
-        var results = new List<(bool, string)>();
-        var parts = new List<IReloadable>(_access.Reloadables);
-        if (_audit is not null) parts.Add(_audit);
-        foreach (IReloadable part in parts)
-        {
-            ReloadResult result = part.Reload();
-            if (result.Succeeded) _log.LogInformation("reloaded {What}", result.Message);
-            else _log.LogError("reload failed: {What}", result.Message);
-            results.Add((result.Succeeded, result.Message));
-        }
-        if (_access.Mode != AuthMode.None) _ = _registry.RecheckCredentialsAsync(_access);
-        return results;
     }
 
     private async Task AcceptLoopAsync(Listener listener)
@@ -133,7 +142,16 @@ public sealed class Gateway : IAsyncDisposable
         if (!_limiter.TryEnter(address))
         {
             Metrics.ConnectionRejected();
-            _ = RejectBusyAsync(socket);
+            if (_context.Tls is null)
+            {
+                _ = RejectBusyAsync(socket);
+            }
+            else
+            {
+                // A TLS client cannot read a plain-text 503, and a handshake only to refuse would spend
+                // the most CPU exactly when the daemon is fullest: the connection is closed instead.
+                socket.Dispose();
+            }
             return;
         }
         Metrics.ConnectionAccepted();
@@ -177,15 +195,16 @@ public sealed class Gateway : IAsyncDisposable
         _listener?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         _registry.BeginDrain();
-        if (!await WaitAsync(_registry.WhenEmpty(), _options.ShutdownTimeout).ConfigureAwait(false))
+        GatewayOptions options = _live.Current;
+        if (!await WaitAsync(_registry.WhenEmpty(), options.ShutdownTimeout).ConfigureAwait(false))
         {
             _log.LogWarning("shutdown-timeout reached; closing {Sessions} connections", _registry.Count);
             _registry.ForceCloseAll();
-            await WaitAsync(_registry.WhenEmpty(), _options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            await WaitAsync(_registry.WhenEmpty(), options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         _pool.Dispose();
         // After the drain: every command's line is queued; it reaches the file before the process ends.
-        if (_audit is not null) await _audit.CompleteAsync().ConfigureAwait(false);
+        if (_context.Audit is { } audit) await audit.CompleteAsync().ConfigureAwait(false);
         _log.LogInformation("stopped");
     }
 
@@ -200,5 +219,6 @@ public sealed class Gateway : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _registry.Dispose();
         _stopping.Dispose();
+        _reloading.Dispose();
     }
 }

@@ -11,13 +11,14 @@ namespace Websocketfy.Daemon.Audit;
 /// a client's behalf.
 /// <list type="bullet">
 /// <item>Graceful stop: <see cref="CompleteAsync"/> (after the drain) writes every queued line and flushes.</item>
-/// <item>SIGHUP: <see cref="Reload"/> re-opens the path (logrotate moves the file, then signals).</item>
+/// <item>SIGHUP: the reload opens the path again (<see cref="OpenFile"/>) and <see cref="UseFile"/> switches to it
+/// (logrotate moves the file, then signals).</item>
 /// <item>A failing disk (ENOSPC, EIO): the lines of that batch are lost and counted, the log says so once
 /// per episode and again when writing recovers; the service goes on. A queue that is full (the disk
 /// far slower than the traffic) loses the newest lines, counted the same way.</item>
 /// </list>
 /// </summary>
-internal sealed class AuditLog : IReloadable, IAsyncDisposable
+internal sealed class AuditLog : IAsyncDisposable
 {
     public const int QueueCapacity = 16 * 1024;
     private const int MaxBatch = 512;
@@ -54,19 +55,6 @@ internal sealed class AuditLog : IReloadable, IAsyncDisposable
     public void Write(AuditRecord record)
     {
         if (!_queue.Writer.TryWrite(record)) LoseLines(1, "the queue is full");
-    }
-
-    /// <summary>SIGHUP: the next batch goes to a freshly opened file at the same path.</summary>
-    public ReloadResult Reload()
-    {
-        FileStream fresh;
-        try { fresh = OpenFile(_path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return ReloadResult.Failed($"audit log {_path} cannot be re-opened ({ex.Message}); still writing to the file opened before");
-        }
-        UseFile(fresh);
-        return ReloadResult.Done($"audit log {_path} re-opened");
     }
 
     /// <summary>Writes from now on go to <paramref name="fresh"/> (opened by <see cref="OpenFile"/> at the same path).</summary>

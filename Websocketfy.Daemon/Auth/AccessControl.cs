@@ -39,9 +39,6 @@ internal sealed class AccessControl
     public RoleTable Roles { get; }
     public AuthFailureLimiter Limiter { get; }
 
-    /// <summary>What SIGHUP re-reads here (the tokens file or the JWT keys); empty under --auth none.</summary>
-    public IReadOnlyList<IReloadable> Reloadables => _validator is IReloadable reloadable ? [reloadable] : [];
-
     /// <summary>Loads the tokens file or the JWT keys; throws <see cref="AuthSetupException"/> when they cannot be used.</summary>
     /// <param name="limiter">The brute-force brake; shared by the access controls a reload makes, so a reload does not forgive.</param>
     public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter)

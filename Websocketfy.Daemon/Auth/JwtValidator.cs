@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Websocketfy.Daemon.Ops;
 
 namespace Websocketfy.Daemon.Auth;
 
@@ -11,10 +10,10 @@ internal sealed record JwtRules(string KeysFile, string Issuer, string Audience,
 /// <summary>
 /// --auth jwt: validates tokens with Microsoft.IdentityModel.JsonWebTokens against the keys of a JWKS
 /// file (no network fetch), the issuer and the audience; RS256, PS256 and ES256 only; exp required;
-/// exp and nbf with <see cref="ClockSkew"/>, by the system clock. The keys are re-read on SIGHUP: the validation parameters
-/// are an immutable snapshot swapped whole.
+/// exp and nbf with <see cref="ClockSkew"/>, by the system clock. Immutable: a reload that re-reads the keys
+/// makes a new one.
 /// </summary>
-internal sealed class JwtValidator : ICredentialValidator, IReloadable
+internal sealed class JwtValidator : ICredentialValidator
 {
     /// <summary>Tolerated difference between our clock and the issuer's, for exp and nbf (also how long
     /// after exp an open connection lasts, so both agree).</summary>
@@ -24,7 +23,7 @@ internal sealed class JwtValidator : ICredentialValidator, IReloadable
 
     private readonly JwtRules _rules;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private volatile TokenValidationParameters _parameters;
+    private readonly TokenValidationParameters _parameters;
 
     private JwtValidator(JwtRules rules, TokenValidationParameters parameters)
     {
@@ -50,20 +49,6 @@ internal sealed class JwtValidator : ICredentialValidator, IReloadable
         var roles = new List<string>();
         foreach (Claim claim in claims.FindAll(_rules.RoleClaim)) roles.Add(claim.Value);
         return CredentialCheck.Valid(new Principal(name, roles, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero)));
-    }
-
-    public ReloadResult Reload()
-    {
-        try
-        {
-            var parameters = Parameters(_rules, ReadKeys(_rules.KeysFile));
-            _parameters = parameters;
-            return ReloadResult.Done($"JWT keys {_rules.KeysFile}: {parameters.IssuerSigningKeys.Count()} keys");
-        }
-        catch (AuthSetupException ex)
-        {
-            return ReloadResult.Failed($"{ex.Message}; the previous {KeyCount} keys stay in force");
-        }
     }
 
     private static TokenValidationParameters Parameters(JwtRules rules, IReadOnlyList<SecurityKey> keys) => new()

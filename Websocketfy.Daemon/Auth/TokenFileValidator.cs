@@ -1,25 +1,16 @@
-using Websocketfy.Daemon.Ops;
-
 namespace Websocketfy.Daemon.Auth;
 
-/// <summary>--auth token: checks presented tokens against the tokens file, re-read on SIGHUP.</summary>
-internal sealed class TokenFileValidator : ICredentialValidator, IReloadable
+/// <summary>--auth token: checks presented tokens against the tokens file (a reload makes a new validator).</summary>
+internal sealed class TokenFileValidator : ICredentialValidator
 {
-    private readonly string _path;
-    private readonly RoleTable _roles;
-    private volatile TokenTable _table;
+    private readonly TokenTable _table;
 
-    private TokenFileValidator(string path, RoleTable roles, TokenTable table)
-    {
-        _path = path;
-        _roles = roles;
-        _table = table;
-    }
+    private TokenFileValidator(TokenTable table) => _table = table;
 
     public int Count => _table.Count;
 
     /// <summary>Reads the file; throws <see cref="AuthSetupException"/> when it cannot be used.</summary>
-    public static TokenFileValidator Load(string path, RoleTable roles) => new(path, roles, Read(path, roles));
+    public static TokenFileValidator Load(string path, RoleTable roles) => new(Read(path, roles));
 
     public ValueTask<CredentialCheck> CheckAsync(string token)
     {
@@ -27,20 +18,6 @@ internal sealed class TokenFileValidator : ICredentialValidator, IReloadable
         return ValueTask.FromResult(entry is null
             ? CredentialCheck.Refused(AuthFailure.Invalid, "unknown token")
             : CredentialCheck.Valid(new Principal(entry.Name, [entry.Role], null)));
-    }
-
-    public ReloadResult Reload()
-    {
-        try
-        {
-            TokenTable table = Read(_path, _roles);
-            _table = table;
-            return ReloadResult.Done($"tokens file {_path}: {table.Count} tokens");
-        }
-        catch (AuthSetupException ex)
-        {
-            return ReloadResult.Failed($"{ex.Message}; the previous {_table.Count} tokens stay in force");
-        }
     }
 
     private static TokenTable Read(string path, RoleTable roles)

@@ -41,8 +41,20 @@ internal static class HelpEpilog
         $"  {ExitCodes.CannotListen}  cannot listen (port already in use, address not available)",
         $"  {ExitCodes.Software}  unexpected internal fault",
         $"  {ExitCodes.SpoolUnusable}  --spool-directory missing or not writable, or --audit-log cannot be opened",
-        $"  {ExitCodes.Config}  config file missing, unreadable or wrong, a bad WEBSOCKETFY_* value,",
-        "      or a --tokens-file / --jwt-keys file that cannot be read or is wrong",
+        $"  {ExitCodes.Config}  config file missing, unreadable or wrong, or a bad WEBSOCKETFY_* value;",
+        "      also a TLS certificate or key that cannot be used (missing, unreadable, not PEM,",
+        "      encrypted, not matching each other, or only one of the two given); the message names the file;",
+        "      also a --tokens-file or --jwt-keys file that cannot be read or is wrong",
+        "",
+        "Reloading:",
+        "  SIGHUP (systemctl reload) reads the config file, the environment the daemon was started",
+        "  with, the TLS certificate and key, the tokens file and the JWT keys again, and re-opens the",
+        "  audit log. New connections and commands use the new values; open connections stay, except",
+        "  those whose credential the new tokens or keys no longer accept (1008 credential revoked).",
+        "  A configuration with an error changes nothing (the error is logged). These settings need",
+        "  a restart (a change is logged and ignored):",
+        "    " + string.Join(", ", SettingCatalog.All.Where(s => !s.ReloadsLive).Select(s => s.OptionName))
+            + ", and turning TLS on or off",
         "",
     ]);
 }

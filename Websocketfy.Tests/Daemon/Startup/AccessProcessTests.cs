@@ -60,15 +60,15 @@ public sealed class AccessProcessTests
 
             File.WriteAllText(tokens, "# alice left\n" + bobLine + "\n");
             int lines = daemon.LineCount;
-            daemon.Signal("HUP");
-            Assert.That(await daemon.WaitForLineAsync("reloaded tokens file", lines), Does.Contain("1 tokens"));
+            daemon.Hangup();
+            Assert.That(await daemon.WaitForLineAsync("reload: authentication by token", lines), Does.Contain("1 tokens"));
             Assert.That(await SelectOneAsync(port, bob), Is.EqualTo("1\n1\n"));
             Assert.That(await StatusAsync(port, alice), Is.EqualTo(401));
 
-            File.WriteAllText(tokens, "bob nosuchrole 00\n");
+            File.WriteAllText(tokens, $"bob nosuchrole {TokenCommand.Digest(bob)}\n");
             lines = daemon.LineCount;
-            daemon.Signal("HUP");
-            Assert.That(await daemon.WaitForLineAsync("reload failed", lines), Does.Contain("the previous 1 tokens stay in force"));
+            daemon.Hangup();
+            Assert.That(await daemon.WaitForLineAsync("reload refused", lines), Does.Contain($"tokens file {tokens}:1: unknown role 'nosuchrole'"));
             Assert.That(await SelectOneAsync(port, bob), Is.EqualTo("1\n1\n"), "a broken file keeps what worked");
         }
     }
@@ -87,8 +87,8 @@ public sealed class AccessProcessTests
 
             File.WriteAllText(keys, second.Jwks());
             int lines = daemon.LineCount;
-            daemon.Signal("HUP");
-            await daemon.WaitForLineAsync("reloaded JWT keys", lines);
+            daemon.Hangup();
+            await daemon.WaitForLineAsync("reload: authentication by JWT", lines);
             Assert.That(await SelectOneAsync(port, second.Token("bob", "viewer", SecurityAlgorithmsEs)), Is.EqualTo("1\n1\n"));
             Assert.That(await StatusAsync(port, first.Token("alice", "viewer")), Is.EqualTo(401));
         }
@@ -135,8 +135,8 @@ public sealed class AccessProcessTests
             // logrotate: move the file away, then SIGHUP. Lines queued before the signal may land in either file.
             File.Move(audit, audit + ".1");
             int lines = daemon.LineCount;
-            daemon.Signal("HUP");
-            await daemon.WaitForLineAsync("re-opened", lines);
+            daemon.Hangup();
+            await daemon.WaitForLineAsync($"reload: audit log {audit} re-opened", lines);
             await using (var client = await WsClient.ConnectAsync(port))
             {
                 for (int i = 0; i < 5; i++) await client.RequestAsync("SELECT 2");

@@ -121,7 +121,7 @@ public sealed class JwtAuthTests
         string token = next.Token("bob", "admin");
         Assert.That((await Upgrade.TryAsync(_gateway.Port, $"Authorization: Bearer {token}\r\n")).Status, Is.EqualTo(401));
         File.WriteAllText(Path.Combine(_dir.Root, "jwks.json"), next.Jwks());
-        Assert.That(_gateway.Gateway.Reload().All(r => r.Succeeded), Is.True);
+        Assert.That((await _gateway.Gateway.ReloadAsync(_gateway.Gateway.CurrentOptions)).Applied, Is.True);
         await using var client = await _gateway.ConnectWithTokenAsync(token);
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
     }

@@ -114,7 +114,7 @@ public sealed class PermissionTests
     {
         var (token, line) = Websocketfy.Daemon.Auth.TokenCommand.NewToken(name, role);
         await File.AppendAllTextAsync(_tokens.Path, line + "\n");
-        Assert.That(_gateway.Gateway.Reload().All(r => r.Succeeded), Is.True);
+        Assert.That((await _gateway.Gateway.ReloadAsync(_gateway.Gateway.CurrentOptions)).Applied, Is.True);
         return token;
     }
 }

@@ -126,7 +126,7 @@ public sealed class TokenAuthTests
 
         var kept = File.ReadAllLines(_tokens.Path).Where(line => !line.StartsWith("viewer-user ", StringComparison.Ordinal));
         File.WriteAllLines(_tokens.Path, kept);
-        Assert.That(_gateway.Gateway.Reload().All(r => r.Succeeded), Is.True);
+        Assert.That((await _gateway.Gateway.ReloadAsync(_gateway.Gateway.CurrentOptions)).Applied, Is.True);
 
         Received close = await viewer.ReceiveAsync();
         Assert.That(close.CloseStatus, Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
