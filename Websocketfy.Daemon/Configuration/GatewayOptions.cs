@@ -12,6 +12,12 @@ public sealed record GatewayOptions
     public int SirenPort { get; init; } = 3434;
     public string Root { get; init; } = "./fs";
 
+    /// <summary>PEM file: the server certificate, then its chain. Null = plain ws:// (no TLS).
+    /// TLS is on when both this and <see cref="TlsKey"/> are set (one alone is refused).</summary>
+    public string? TlsCertificate { get; init; }
+    /// <summary>PEM file: the certificate's private key (PKCS#8, RSA or EC; not encrypted). Null = no TLS.</summary>
+    public string? TlsKey { get; init; }
+
     public int MaxConnections { get; init; } = 4096;
     public int MaxConnectionsPerIp { get; init; } = 256;
     public int MaxMessageSize { get; init; } = 1024 * 1024;
@@ -43,6 +49,23 @@ public sealed record GatewayOptions
     /// <summary>Empty = every origin allowed (with a startup warning). "*" must be given explicitly.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public bool RequireOrigin { get; init; }
+
+    public Auth.AuthMode Auth { get; init; } = Websocketfy.Daemon.Auth.AuthMode.None;
+    /// <summary>--auth token: lines "NAME ROLE SHA256-HEX".</summary>
+    public string? TokensFile { get; init; }
+    /// <summary>--auth jwt: the JWKS file with the issuer's public keys.</summary>
+    public string? JwtKeys { get; init; }
+    public string? JwtIssuer { get; init; }
+    public string? JwtAudience { get; init; }
+    public string JwtNameClaim { get; init; } = "sub";
+    public string JwtRoleClaim { get; init; } = "role";
+    /// <summary>Roles beyond the built-in viewer, admin and files.</summary>
+    public IReadOnlyList<Auth.RoleDefinition> Roles { get; init; } = [];
+
+    /// <summary>The audit trail file (JSON lines); null = none.</summary>
+    public string? AuditLog { get; init; }
+    /// <summary>Put the SQL text itself in the audit trail, not only its SHA-256.</summary>
+    public bool AuditSqlText { get; init; }
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 

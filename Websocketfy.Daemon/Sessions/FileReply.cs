@@ -11,22 +11,24 @@ namespace Websocketfy.Daemon.Sessions;
 /// protocol's error text with the request's opcode.</summary>
 internal sealed class FileReply(SessionContext context, FrameSender sender, string peer)
 {
-    // Up to this size a file leaves as one ordinary frame; larger ones go by sendfile (plain TCP)
-    // or as a fragmented message (TLS), never whole in memory.
+    // Over plain TCP, up to this size a file leaves as one ordinary frame; larger ones go by sendfile.
     private const int SmallFile = 64 * 1024;
     private const int SendFilePiece = 1024 * 1024;
+    // Without sendfile (TLS), what one fragment carries: the memory a transfer holds, and the most a ping or
+    // pong waits behind. Larger pieces cost less CPU per byte (measured: 256 KiB about 8% less than 64 KiB).
+    private const int CopyPiece = 256 * 1024;
     private static readonly byte[] FileNameMissing = FileReplies.FileNameMissing.ToArray();
     private static readonly byte[] FileNotFound = FileReplies.FileNotFound.ToArray();
 
-    /// <returns>A short outcome for the log, and false when the connection must be closed with 1011
-    /// (the file changed size between fragments).</returns>
-    public async Task<(string Outcome, bool GoOn)> SendAsync(string? path, Opcode requestOpcode, CancellationToken ct)
+    /// <returns>A short outcome for the log, false when the connection must be closed with 1011
+    /// (the file changed size between fragments), and the file's size when it was sent whole (else null).</returns>
+    public async Task<(string Outcome, bool GoOn, long? BytesSent)> SendAsync(string? path, Opcode requestOpcode, CancellationToken ct)
     {
         var verdict = RequestPath.Check(path, out string[] segments);
         if (verdict == PathVerdict.Missing)
         {
             await sender.SendFrameAsync(requestOpcode, true, FileNameMissing, ct).ConfigureAwait(false);
-            return ("file name missing", true);
+            return ("file name missing", true, null);
         }
         FileRefusal refusal = FileRefusal.OutsideRoot;
         using var file = verdict == PathVerdict.Ok ? context.Files.TryOpen(segments, out refusal) : null;
@@ -36,7 +38,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             string cause = verdict == PathVerdict.Ok ? refusal.ToString() : verdict.ToString();
             context.CommandLog.LogInformation("{Peer} file refused: {Cause}", peer, cause);
             await sender.SendFrameAsync(requestOpcode, true, FileNotFound, ct).ConfigureAwait(false);
-            return ("file not found (" + cause + ")", true);
+            return ("file not found (" + cause + ")", true, null);
         }
         context.Metrics.FileOpened();
         try
@@ -48,10 +50,10 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             }
             else if (!await SendFragmentedAsync(handle, file.Length, ct).ConfigureAwait(false))
             {
-                return ("file changed while being sent", false);
+                return ("file changed while being sent", false, null);
             }
             context.Metrics.FileBytes(file.Length);
-            return ($"sent {file.Length} bytes", true);
+            return ($"sent {file.Length} bytes", true, file.Length);
         }
         finally
         {
@@ -63,17 +65,21 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
     /// Returns false when the file's size changed: nothing wrong was completed, the caller closes with 1011.</summary>
     private async Task<bool> SendFragmentedAsync(SafeFileHandle handle, long length, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(SmallFile, Math.Max(length, 1)));
+        // Each piece is read in behind room for its frame header, so header and piece leave in one write.
+        const int room = FrameSender.HeaderRoom;
+        int pieceSize = (int)Math.Min(CopyPiece, Math.Max(length, 1));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(room + pieceSize);
         try
         {
             long offset = 0;
             do
             {
-                int want = (int)Math.Min(buffer.Length, length - offset);
-                int got = await ReadFullyAsync(handle, buffer.AsMemory(0, want), offset, ct).ConfigureAwait(false);
+                int want = (int)Math.Min(pieceSize, length - offset);
+                int got = await ReadFullyAsync(handle, buffer.AsMemory(room, want), offset, ct).ConfigureAwait(false);
                 bool last = offset + got == length;
                 if (got != want || (last && RandomAccess.GetLength(handle) != length)) return false;
-                await sender.SendFrameAsync(offset == 0 ? Opcode.Binary : Opcode.Continuation, last, buffer.AsMemory(0, got), ct).ConfigureAwait(false);
+                await sender.SendFrameInPlaceAsync(offset == 0 ? Opcode.Binary : Opcode.Continuation, last,
+                                                   buffer.AsMemory(0, room + got), ct).ConfigureAwait(false);
                 offset += got;
             }
             while (offset < length);

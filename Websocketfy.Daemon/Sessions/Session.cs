@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
@@ -28,6 +31,14 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
     private readonly string _peer;
+    /// <summary>The client's address: what connection limits, the brute-force brake and the audit trail see.</summary>
+    private readonly IPAddress _client;
+    private Identity _identity = Identity.Anonymous;
+    /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
+    private DateTimeOffset? _credentialEndsAt;
+    /// <summary>The bearer token the connection was admitted with, kept (never logged) so a reload can check it
+    /// again; null under --auth none.</summary>
+    private string? _credential;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -41,10 +52,13 @@ internal sealed partial class Session
     {
         _socket = socket;
         _context = context;
+        _client = peerAddress;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
+        var network = new NetworkStream(socket, ownsSocket: false);
+        // With TLS every byte passes through the SslStream; the socket stays for peeking and TCP_INFO.
+        _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
+        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         _commands = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(context.Options.MaxQueuedCommands)
         {
@@ -87,28 +101,37 @@ internal sealed partial class Session
     private static bool IsConnectionFault(Exception ex) =>
         ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ConnectionClosingException;
 
-    /// <summary>Reads and answers the HTTP head. Returns the bytes that followed the head (the first
-    /// frames) when the connection was upgraded, or null when it was answered over plain HTTP.</summary>
+    /// <summary>The TLS handshake (when the port speaks TLS), then the HTTP head read and answered, all within
+    /// handshake-timeout. Returns the bytes that followed the head (the first frames) when the connection was
+    /// upgraded, or null when it ended here (answered over plain HTTP, refused, timed out).</summary>
     private async Task<byte[]?> HandshakeAsync()
     {
-        var parser = new RequestHeadParser(_context.Options.MaxHeaderSize);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var options = _context.Options;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        deadline.CancelAfter(_context.Options.HandshakeTimeout);
+        deadline.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            if (_stream is SslStream tls && !await SecureAsync(tls, deadline.Token).ConfigureAwait(false))
+                return null;
+            return await ReadHeadAsync(options.MaxHeaderSize, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFault(ex) && deadline.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            // A client that never finishes (TLS or HTTP) gives its connection slot back.
+            EndBecause("handshake timeout");
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadHeadAsync(int maxHeaderSize, CancellationToken deadline)
+    {
+        var parser = new RequestHeadParser(maxHeaderSize);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
             while (true)
             {
-                int n;
-                try
-                {
-                    n = await _stream.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
-                {
-                    EndBecause("handshake timeout");
-                    return null;
-                }
+                int n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
                 var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
@@ -138,6 +161,7 @@ internal sealed partial class Session
         switch (decision.Outcome)
         {
             case HandshakeOutcome.Upgrade:
+                if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
                 if (decision.Subprotocol == V2Subprotocol.Name) _v2 = new V2Connection(_context, _sender, this);
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
@@ -152,6 +176,39 @@ internal sealed partial class Session
                 await RefuseAsync(decision.StatusCode, decision.Reason).ConfigureAwait(false);
                 return null;
         }
+    }
+
+    /// <summary>Who the client is, decided before the upgrade; a refusal is answered here (401, 403, 429).
+    /// Neither the log nor the audit trail ever gets the credential itself.</summary>
+    private async Task<bool> AdmitAsync(RequestHead head)
+    {
+        Admission admission = await _context.Access.AdmitAsync(head, _client).ConfigureAwait(false);
+        _context.Audit?.Write(new AuditRecord
+        {
+            Time = _context.Clock.GetUtcNow(), Event = "connect", Client = _client.ToString(),
+            Identity = admission.Identity?.Name, Role = admission.Identity?.Role,
+            Outcome = admission.Identity is null ? "refused" : "ok", Status = admission.Status,
+            Detail = admission.Identity is null ? AuthFailureNames.Label(admission.Failure) + ": " + admission.Detail : null,
+        });
+        if (admission.Identity is { } identity)
+        {
+            _identity = identity;
+            _credential = admission.Credential;
+            _credentialEndsAt = identity.ExpiresAt + JwtValidator.ClockSkew;
+            if (_context.Access.Mode != AuthMode.None)
+                _context.SessionLog.LogInformation("{Peer} authenticated as {Identity} (role {Role}) by {Carrier}",
+                    _peer, LogText.Escape(identity.Name), LogText.Escape(identity.Role), admission.Carrier);
+            return true;
+        }
+        if (admission.BlockStarted)
+            _context.SessionLog.LogWarning("{Client} blocked for {Seconds} s after {Failures} authentication failures within a minute",
+                _client, (int)AuthFailureLimiter.BlockFor.TotalSeconds, AuthFailureLimiter.MaxFailures);
+        _context.SessionLog.Log(admission.Failure == AuthFailure.RateLimited ? LogLevel.Debug : LogLevel.Information,
+            "{Peer} refused {Status} ({Reason}): {Detail}", _peer, admission.Status, AuthFailureNames.Label(admission.Failure), LogText.Escape(admission.Detail));
+        _context.Metrics.HandshakeFailed();
+        EndBecause($"handshake refused {admission.Status}");
+        await WriteHttpAsync(admission.Refusal!).ConfigureAwait(false);
+        return false;
     }
 
     private async Task RefuseAsync(int status, string reason)
@@ -186,6 +243,9 @@ internal sealed partial class Session
     private async Task TearDownAsync(Task commandLoop)
     {
         if (Interlocked.Exchange(ref _tornDown, 1) == 1) return;
+        // After a complete close handshake the peer is reading: under TLS it gets a close_notify too.
+        if (_context.Tls is not null && _sender.CloseSent && _closeReceived)
+            await _sender.ShutdownSendAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         _state = SessionState.Closed;
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
         _sender.Abort();
