@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 
 namespace Websocketfy.Daemon;
@@ -12,36 +12,32 @@ internal static class DaemonHost
 {
     public static async Task<int> RunAsync(GatewayOptions options, CancellationToken stop, TextWriter stderr)
     {
-        using var loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(options.LogLevel)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.UseUtcTimestamp = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            })
-            .AddFilter((category, level) => level >= options.LogLevel));
+        // The level can change while running (a reload sets the switch); the format is fixed at start.
+        var logLevel = new LogLevelSwitch(options.LogLevel);
+        using var loggers = DaemonLogging.Create(DaemonLogging.Resolve(options.LogFormat, Environment.GetEnvironmentVariable), logLevel);
         await using var gateway = CreateGateway(options, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
         try
         {
             gateway.Start();
         }
-        catch (SocketException ex)
+        catch (CannotListenException ex)
         {
-            stderr.WriteLine($"websocketfy: cannot listen on {options.Bind} port {options.Port}: {ex.Message}");
+            stderr.WriteLine($"websocketfy: cannot listen on {ex.Where}: {ex.InnerException!.Message}");
             return ExitCodes.CannotListen;
         }
 
         using var notifier = new SystemdNotifier(Environment.GetEnvironmentVariable);
+        gateway.SirenChanged += notifier.StatusChanged;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onStop = stop.Register(() => stopped.TrySetResult());
-        notifier.Ready();
+        notifier.Ready(() => gateway.StatusLine);
         await stopped.Task.ConfigureAwait(false);
+        Task draining = gateway.StopAsync();
         notifier.Stopping();
-        await gateway.StopAsync().ConfigureAwait(false);
+        await draining.ConfigureAwait(false);
         return ExitCodes.Ok;
 
         void Stop(PosixSignalContext context)

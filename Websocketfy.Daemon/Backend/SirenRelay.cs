@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
 
@@ -31,9 +32,11 @@ internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger
                 return;
             }
 
+            long started = Stopwatch.GetTimestamp();
             var outcome = await connection.RelayAsync(command, spool, options.SirenTimeout, options.MaxReplySize, ct).ConfigureAwait(false);
             pool.Release(connection, reusable: outcome == RelayOutcome.Complete);
             if (outcome == RelayOutcome.WriteFailed && reused && attempt == 0) continue;
+            Observe(outcome, Stopwatch.GetElapsedTime(started));
             if (outcome != RelayOutcome.Complete)
             {
                 log.LogDebug("SiREN relay ended with {Outcome}; connection discarded", outcome);
@@ -46,6 +49,28 @@ internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger
                 });
             }
             return;
+        }
+    }
+
+    /// <summary>What the outcome says about SiREN: a complete reply is a latency sample and proof it is up;
+    /// silence, a close mid-reply or a failed write mean it is down. A reply too large or a client gone says nothing.</summary>
+    private void Observe(RelayOutcome outcome, TimeSpan elapsed)
+    {
+        switch (outcome)
+        {
+            case RelayOutcome.Complete:
+                pool.Metrics.SirenReplied(elapsed);
+                pool.Health.Succeeded();
+                break;
+            case RelayOutcome.Silent:
+                pool.Health.Failed($"did not answer within {options.SirenTimeout.TotalSeconds:0.###} s");
+                break;
+            case RelayOutcome.ClosedEarly:
+                pool.Health.Failed("closed the connection before the reply was complete");
+                break;
+            case RelayOutcome.WriteFailed:
+                pool.Health.Failed("the connection failed while the command was being sent");
+                break;
         }
     }
 }

@@ -4,11 +4,17 @@ using System.Text;
 namespace Websocketfy.Daemon.Ops;
 
 /// <summary>sd_notify(3) without libsystemd: READY=1 once listening, WATCHDOG=1 while alive,
-/// STOPPING=1 on shutdown. Does nothing when not started by systemd (no NOTIFY_SOCKET).</summary>
+/// STATUS= kept current, STOPPING=1 on shutdown. Does nothing when not started by systemd (no NOTIFY_SOCKET).</summary>
 internal sealed class SystemdNotifier : IDisposable
 {
+    /// <summary>How often the status line is looked at; it is sent only when it changed.</summary>
+    private static readonly TimeSpan StatusPeriod = TimeSpan.FromSeconds(2);
+
     private readonly string? _socketPath;
     private readonly PeriodicTimer? _watchdog;
+    private PeriodicTimer? _statusTimer;
+    private Func<string>? _status;
+    private string? _lastStatus;
 
     public SystemdNotifier(Func<string, string?> environment)
     {
@@ -24,8 +30,48 @@ internal sealed class SystemdNotifier : IDisposable
         }
     }
 
-    public void Ready() => Send("READY=1\nSTATUS=serving");
-    public void Stopping() => Send("STOPPING=1\nSTATUS=draining connections");
+    /// <summary>READY=1 with the first status line; from then on the line is re-read every few seconds
+    /// (the connection count changes all the time) and sent when it changed.</summary>
+    public void Ready(Func<string> status)
+    {
+        _status = status;
+        string line = Remember(status());
+        Send($"READY=1\nSTATUS={line}");
+        if (_socketPath is null) return;
+        _statusTimer = new PeriodicTimer(StatusPeriod);
+        _ = RefreshStatusAsync(_statusTimer);
+    }
+
+    /// <summary>Sends the status line now if it changed (e.g. SiREN went down).</summary>
+    public void StatusChanged()
+    {
+        if (_status is null) return;
+        string line = _status();
+        if (line == Volatile.Read(ref _lastStatus)) return;
+        Send("STATUS=" + Remember(line));
+    }
+
+    /// <summary>STOPPING=1; the status line keeps being refreshed while connections drain.</summary>
+    public void Stopping()
+    {
+        string line = _status?.Invoke() ?? "stopping";
+        Send($"STOPPING=1\nSTATUS={Remember(line)}");
+    }
+
+    private string Remember(string line)
+    {
+        Volatile.Write(ref _lastStatus, line);
+        return line;
+    }
+
+    private async Task RefreshStatusAsync(PeriodicTimer timer)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false)) StatusChanged();
+        }
+        catch (ObjectDisposedException) { }
+    }
 
     private async Task PetWatchdogAsync(PeriodicTimer timer)
     {
@@ -48,5 +94,9 @@ internal sealed class SystemdNotifier : IDisposable
         catch (SocketException) { }
     }
 
-    public void Dispose() => _watchdog?.Dispose();
+    public void Dispose()
+    {
+        _watchdog?.Dispose();
+        _statusTimer?.Dispose();
+    }
 }

@@ -50,7 +50,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             {
                 return ("file changed while being sent", false);
             }
-            context.Metrics.FileBytes(file.Length);
+            context.Metrics.FileSent(file.Length);
             return ($"sent {file.Length} bytes", true);
         }
         finally

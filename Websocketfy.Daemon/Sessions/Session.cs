@@ -26,10 +26,12 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
     private readonly string _peer;
+    private readonly IPAddress _peerAddress;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
     private int _tornDown;
+    private bool _upgraded;
     private ushort _closeCodeSent;
     private string? _endReason;
     private int _commandCount;
@@ -39,6 +41,7 @@ internal sealed partial class Session
     {
         _socket = socket;
         _context = context;
+        _peerAddress = peerAddress;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
         _stream = new NetworkStream(socket, ownsSocket: false);
@@ -62,7 +65,13 @@ internal sealed partial class Session
             byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
             if (leftover is null) return;
             _state = SessionState.Open;
+            _upgraded = true;
+            _context.Metrics.SessionOpened();
             _context.SessionLog.LogDebug("{Peer} open", _peer);
+            // Upgraded just as the drain began: the drain's pass over the sessions may have seen this one still
+            // handshaking. The barrier pairs with Lifecycle.BeginDraining, so one side or the other sees it.
+            Interlocked.MemoryBarrier();
+            if (_context.Lifecycle.IsDraining) BeginDrain();
             commandLoop = RunCommandLoopAsync();
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
@@ -105,6 +114,7 @@ internal sealed partial class Session
                 catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
                 {
                     EndBecause("handshake timeout");
+                    _context.Metrics.HandshakeTimedOut();
                     return null;
                 }
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
@@ -135,12 +145,18 @@ internal sealed partial class Session
         var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
         switch (decision.Outcome)
         {
+            case HandshakeOutcome.Upgrade when _context.Lifecycle.IsDraining:
+                // A load balancer sends the client elsewhere; a direct client retries after the restart.
+                await RefuseAsync(503, "Server shutting down; try again later.", RetryLater).ConfigureAwait(false);
+                return null;
             case HandshakeOutcome.Upgrade:
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
-                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
+                bool served = OperatorAccess.ServesOnMainPort(_peerAddress, separateListener: _context.Options.OpsBind is not null);
+                await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
+                    .ConfigureAwait(false);
                 EndBecause("plain HTTP answered");
                 return null;
             default:
@@ -151,12 +167,14 @@ internal sealed partial class Session
         }
     }
 
-    private async Task RefuseAsync(int status, string reason)
+    private static readonly KeyValuePair<string, string>[] RetryLater = [new("Retry-After", "5")];
+
+    private async Task RefuseAsync(int status, string reason, KeyValuePair<string, string>[]? headers = null)
     {
-        _context.Metrics.HandshakeFailed();
+        _context.Metrics.HandshakeFailed(status);
         EndBecause($"handshake refused {status}");
         _context.SessionLog.LogDebug("{Peer} handshake refused: {Status} {Reason}", _peer, status, reason);
-        await WriteHttpAsync(HttpResponses.Error(status, reason)).ConfigureAwait(false);
+        await WriteHttpAsync(HttpResponses.Error(status, reason, headers)).ConfigureAwait(false);
     }
 
     private async Task WriteHttpAsync(byte[] answer)
@@ -204,6 +222,7 @@ internal sealed partial class Session
         // "no active connections" sees its close code.
         _context.Metrics.Closed(_closeCodeSent);
         _context.Metrics.BytesReceived(_bytesReceived);
+        if (_upgraded) _context.Metrics.SessionClosed();
         _context.Metrics.ConnectionEnded();
         _context.Registry.Remove(this);
         _context.SessionLog.LogInformation(

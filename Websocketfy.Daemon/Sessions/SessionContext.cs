@@ -7,7 +7,8 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
 
-/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters.</summary>
+/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, the operator endpoints
+/// and whether the daemon drains.</summary>
 internal sealed class SessionContext(
     GatewayOptions options,
     FileTree files,
@@ -16,6 +17,8 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    OperatorEndpoints operatorEndpoints,
+    Lifecycle lifecycle,
     ILoggerFactory loggers)
 {
     public GatewayOptions Options { get; } = options;
@@ -25,6 +28,8 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    public OperatorEndpoints Operator { get; } = operatorEndpoints;
+    public Lifecycle Lifecycle { get; } = lifecycle;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }

@@ -24,9 +24,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
 
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
+    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the daemon.</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool journalStreamIsStderr = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(journalStreamIsStderr ? "/bin/sh" : "dotnet")
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
+        };
+        if (journalStreamIsStderr)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) && export JOURNAL_STREAM && exec dotnet \"$@\"");
+            start.ArgumentList.Add("sh");
+        }
         start.ArgumentList.Add(DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
@@ -64,6 +75,17 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
         if (first != _listening.Task) throw new InvalidOperationException("the daemon did not start listening:\n" + Stderr);
         return await _listening.Task;
+    }
+
+    /// <summary>Waits until stderr holds <paramref name="text"/> (log lines arrive after the event they tell of).</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (patience.IsCancellationRequested) throw new TimeoutException($"the daemon never logged \"{text}\":\n{Stderr}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
