@@ -46,11 +46,11 @@ public sealed class Gateway : IAsyncDisposable
         Metrics = new Metrics();
         _sirenLog = loggers.CreateLogger("Websocketfy.Siren");
         _siren.Changed += OnSirenChanged;
-        _pool = new SirenPool(options, Metrics, _sirenLog, _siren);
+        _pool = new SirenPool(options, Metrics, _sirenLog);
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle);
         var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
-        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, _sirenLog),
+        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, _sirenLog, _siren),
                                       _pool, Metrics, policy, _registry, _operator, _lifecycle, loggers);
     }
 
@@ -99,7 +99,7 @@ public sealed class Gateway : IAsyncDisposable
                                 _options.OpsBind!.Address, _opsListener.Port);
         if (_options.AllowedOrigins.Count == 0)
             _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
-        _sirenWatch = _pool.WatchAsync(_options.SirenProbeInterval, _stopping.Token);
+        _sirenWatch = new SirenWatch(_pool, _siren, _options).RunAsync(_stopping.Token);
         _acceptLoop = _listener.AcceptLoopAsync(Admit, _log, _stopping.Token);
     }
 

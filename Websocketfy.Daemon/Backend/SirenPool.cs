@@ -8,33 +8,24 @@ namespace Websocketfy.Daemon.Backend;
 /// Pooled SiREN connections. SiREN sessions keep no state between commands, so a connection
 /// whose prompt has arrived can serve any client next. At most siren-pool-size exist at once;
 /// commands beyond that wait for one. A connection that misbehaved is discarded, never reused.
-/// Every connection attempt is reported to <see cref="SirenHealth"/>.
 /// </summary>
 internal sealed class SirenPool : IDisposable
 {
     private readonly GatewayOptions _options;
     private readonly Metrics _metrics;
-    private readonly SirenHealth _health;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _slots;
     private readonly Stack<SirenConnection> _idle = new();
     private int _busy, _waiting;
     private bool _disposed;
 
-    /// <param name="health">Where observations of SiREN go; a new one when not given.</param>
-    public SirenPool(GatewayOptions options, Metrics metrics, ILogger log, SirenHealth? health = null)
+    public SirenPool(GatewayOptions options, Metrics metrics, ILogger log)
     {
         _options = options;
         _metrics = metrics;
-        _health = health ?? new SirenHealth();
         _log = log;
         _slots = new SemaphoreSlim(options.SirenPoolSize, options.SirenPoolSize);
     }
-
-    /// <summary>Whether SiREN answers, as this pool and the relays using it have observed.</summary>
-    public SirenHealth Health => _health;
-
-    public Metrics Metrics => _metrics;
 
     public int IdleCount { get { lock (_idle) return _idle.Count; } }
 
@@ -43,6 +34,8 @@ internal sealed class SirenPool : IDisposable
 
     /// <summary>Commands waiting because every slot (siren-pool-size) is taken.</summary>
     public int WaitingCount => Volatile.Read(ref _waiting);
+
+    public Metrics Metrics => _metrics;
 
     /// <summary>A connection for one command, and whether it came from the pool (was used before).
     /// Throws <see cref="SirenUnavailableException"/> when a new one cannot be made.</summary>
@@ -56,9 +49,16 @@ internal sealed class SirenPool : IDisposable
         }
         try
         {
-            var (connection, reused) = await TakeOrConnectAsync(ct).ConfigureAwait(false);
-            Interlocked.Increment(ref _busy);
-            return (connection, reused);
+            while (TryTakeIdle(out var idle))
+            {
+                if (idle.IsCleanWhileIdle()) return (Busy(idle), true);
+                _log.LogDebug("Discarding a pooled SiREN connection that received bytes or EOF while idle");
+                Close(idle, discarded: true);
+            }
+            var fresh = await SirenConnection.ConnectAsync(_options.SirenHost, _options.SirenPort,
+                                                           _options.SirenConnectTimeout, ct).ConfigureAwait(false);
+            _metrics.BackendOpened();
+            return (Busy(fresh), false);
         }
         catch
         {
@@ -67,50 +67,22 @@ internal sealed class SirenPool : IDisposable
         }
     }
 
-    private async Task<(SirenConnection Connection, bool Reused)> TakeOrConnectAsync(CancellationToken ct)
+    private SirenConnection Busy(SirenConnection connection)
     {
-        while (TryTakeIdle(out var idle))
-        {
-            if (idle.IsCleanWhileIdle()) return (idle, true);
-            _log.LogDebug("Discarding a pooled SiREN connection that received bytes or EOF while idle");
-            Close(idle, discarded: true);
-        }
-        return (await ConnectAsync(ct).ConfigureAwait(false), false);
-    }
-
-    private async Task<SirenConnection> ConnectAsync(CancellationToken ct)
-    {
-        try
-        {
-            var fresh = await SirenConnection.ConnectAsync(_options.SirenHost, _options.SirenPort,
-                                                           _options.SirenConnectTimeout, ct).ConfigureAwait(false);
-            _metrics.BackendOpened();
-            _health.Succeeded();
-            return fresh;
-        }
-        catch (SirenUnavailableException ex)
-        {
-            _health.Failed(ex.Message);
-            throw;
-        }
+        Interlocked.Increment(ref _busy);
+        return connection;
     }
 
     /// <summary>Gives a connection back: into the pool when its last reply ended cleanly, else closed.</summary>
     public void Release(SirenConnection connection, bool reusable)
     {
         Interlocked.Decrement(ref _busy);
-        Return(connection, reusable);
-        _slots.Release();
-    }
-
-    private void Return(SirenConnection connection, bool reusable)
-    {
         bool pooled = false;
         if (reusable)
         {
             lock (_idle)
             {
-                if (!_disposed && _idle.Count < _options.SirenPoolSize)
+                if (!_disposed)
                 {
                     _idle.Push(connection);
                     pooled = true;
@@ -118,60 +90,7 @@ internal sealed class SirenPool : IDisposable
             }
         }
         if (!pooled) Close(connection, discarded: !reusable);
-    }
-
-    /// <summary>
-    /// Checks SiREN without a client command: an idle pooled connection that is still open counts as up
-    /// (nothing is sent to SiREN); otherwise, or when <paramref name="fresh"/>, a new connection must get its
-    /// greeting within siren-connect-timeout. Skipped when every slot is busy: those commands will tell.
-    /// The outcome goes to <see cref="SirenHealth"/>, which logs changes.
-    /// </summary>
-    public async Task CheckAsync(bool fresh, CancellationToken ct)
-    {
-        if (!_slots.Wait(0)) return;
-        try
-        {
-            SirenConnection? connection = null;
-            if (!fresh)
-            {
-                while (connection is null && TryTakeIdle(out var idle))
-                {
-                    if (idle.IsCleanWhileIdle()) connection = idle;
-                    else Close(idle, discarded: true);
-                }
-                if (connection is not null) _health.Succeeded();
-            }
-            connection ??= await ConnectAsync(ct).ConfigureAwait(false);
-            Return(connection, reusable: true);
-        }
-        catch (SirenUnavailableException) { }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    /// <summary>
-    /// The start-up check, then a check whenever SiREN has not been observed for <paramref name="interval"/>
-    /// (zero: the start-up check only). While SiREN is up the check looks at an idle connection; while it is
-    /// down (or not known yet) it needs a new connection's greeting, since a pooled one proves nothing then.
-    /// </summary>
-    public async Task WatchAsync(TimeSpan interval, CancellationToken ct)
-    {
-        await CheckAsync(fresh: true, ct).ConfigureAwait(false);
-        if (interval <= TimeSpan.Zero) return;
-        try
-        {
-            using var timer = new PeriodicTimer(interval);
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                // Traffic in the last half interval has told us already.
-                if (_health.SinceLastObservation < interval / 2) continue;
-                await CheckAsync(fresh: _health.State != SirenState.Up, ct).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) { }
+        _slots.Release();
     }
 
     private bool TryTakeIdle(out SirenConnection connection)

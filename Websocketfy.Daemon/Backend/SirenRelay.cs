@@ -6,8 +6,11 @@ namespace Websocketfy.Daemon.Backend;
 
 /// <summary>Runs one SQL command against SiREN through the pool and fills a reply spool,
 /// ending it with completion or with the failure the client must be told.</summary>
-internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger log)
+/// <param name="health">Where what the relay learns about SiREN goes (every command is a check).</param>
+internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger log, SirenHealth? health = null)
 {
+    private readonly SirenHealth _health = health ?? new SirenHealth();
+
     public async Task RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool, CancellationToken ct)
     {
         // A pooled connection may have died after the idle check; the command was not written,
@@ -22,6 +25,7 @@ internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger
             }
             catch (SirenUnavailableException ex)
             {
+                _health.Failed(ex.Message);
                 log.LogWarning("SiREN unavailable: {Detail}", ex.Message);
                 spool.Fail(ReplyFailure.Unavailable);
                 return;
@@ -60,16 +64,16 @@ internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger
         {
             case RelayOutcome.Complete:
                 pool.Metrics.SirenReplied(elapsed);
-                pool.Health.Succeeded();
+                _health.Succeeded();
                 break;
             case RelayOutcome.Silent:
-                pool.Health.Failed($"did not answer within {options.SirenTimeout.TotalSeconds:0.###} s");
+                _health.Failed($"did not answer within {options.SirenTimeout.TotalSeconds:0.###} s");
                 break;
             case RelayOutcome.ClosedEarly:
-                pool.Health.Failed("closed the connection before the reply was complete");
+                _health.Failed("closed the connection before the reply was complete");
                 break;
             case RelayOutcome.WriteFailed:
-                pool.Health.Failed("the connection failed while the command was being sent");
+                _health.Failed("the connection failed while the command was being sent");
                 break;
         }
     }

@@ -22,7 +22,7 @@ public sealed class OperatorEndpointsTests
         _tree = new TempTree();
         var metrics = new Metrics();
         _pool = new SirenPool(new GatewayOptions(), metrics, NullLogger.Instance);
-        _endpoints = new OperatorEndpoints(metrics, _pool, _pool.Health, new RootWatch(_tree.Root), new Lifecycle());
+        _endpoints = new OperatorEndpoints(metrics, _pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle());
     }
 
     [TearDown]

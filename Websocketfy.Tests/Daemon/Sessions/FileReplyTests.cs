@@ -30,7 +30,7 @@ public sealed class FileReplyTests
         var pool = new SirenPool(options, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
                                       pool, metrics, new HandshakePolicy(), new SessionRegistry(),
-                                      new OperatorEndpoints(metrics, pool, pool.Health, new RootWatch(_tree.Root), new Lifecycle()),
+                                      new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle()),
                                       new Lifecycle(), NullLoggerFactory.Instance);
     }
 
