@@ -33,7 +33,8 @@ internal static class DaemonHost
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onStop = stop.Register(() => stopped.TrySetResult());
-        notifier.Ready(() => gateway.StatusLine);
+        notifier.ReportStatus(() => gateway.StatusLine);
+        notifier.Ready();
         await stopped.Task.ConfigureAwait(false);
         Task draining = gateway.StopAsync();
         notifier.Stopping();

@@ -30,17 +30,17 @@ internal sealed class SystemdNotifier : IDisposable
         }
     }
 
-    /// <summary>READY=1 with the first status line; from then on the line is re-read every few seconds
-    /// (the connection count changes all the time) and sent when it changed.</summary>
-    public void Ready(Func<string> status)
+    /// <summary>Where the STATUS= line comes from. From now on it goes with READY=1 and STOPPING=1, and is
+    /// re-read every few seconds (the connection count changes all the time) and sent when it changed.</summary>
+    public void ReportStatus(Func<string> status)
     {
         _status = status;
-        string line = Remember(status());
-        Send($"READY=1\nSTATUS={line}");
         if (_socketPath is null) return;
         _statusTimer = new PeriodicTimer(StatusPeriod);
         _ = RefreshStatusAsync(_statusTimer);
     }
+
+    public void Ready() => Send("READY=1" + StatusAssignment());
 
     /// <summary>Sends the status line now if it changed (e.g. SiREN went down).</summary>
     public void StatusChanged()
@@ -52,11 +52,9 @@ internal sealed class SystemdNotifier : IDisposable
     }
 
     /// <summary>STOPPING=1; the status line keeps being refreshed while connections drain.</summary>
-    public void Stopping()
-    {
-        string line = _status?.Invoke() ?? "stopping";
-        Send($"STOPPING=1\nSTATUS={Remember(line)}");
-    }
+    public void Stopping() => Send("STOPPING=1" + StatusAssignment());
+
+    private string StatusAssignment() => _status is null ? "" : "\nSTATUS=" + Remember(_status());
 
     private string Remember(string line)
     {
