@@ -19,14 +19,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
+    public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
+
     public int Id => _process.Id;
 
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
 
+    /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
+    /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
     /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
-    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the daemon.</param>
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool journalStreamIsStderr = false)
+    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the program.</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null,
+                                      bool journalStreamIsStderr = false)
     {
         var start = new ProcessStartInfo(journalStreamIsStderr ? "/bin/sh" : "dotnet")
         {
@@ -38,7 +44,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             start.ArgumentList.Add("JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) && export JOURNAL_STREAM && exec dotnet \"$@\"");
             start.ArgumentList.Add("sh");
         }
-        start.ArgumentList.Add(DaemonPath);
+        start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -65,10 +71,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
+    [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
     public async Task<int> WaitUntilListeningAsync()
     {
         var exited = _process.WaitForExitAsync();

@@ -25,7 +25,7 @@ public sealed partial class LogFormatTests
         using var root = new TempTree();
         await using var daemon = DaemonProcess.Start(
             ["--bind", "127.0.0.1", "--port", "0", "--siren", $"127.0.0.1:{siren.Port}", "--root", root.Root, .. extraArguments],
-            environment, journalStreamIsStderr);
+            environment, journalStreamIsStderr: journalStreamIsStderr);
         int port = await daemon.WaitUntilListeningAsync();
         await using (var client = await WsClient.ConnectAsync(port))
             Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
