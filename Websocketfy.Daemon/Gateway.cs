@@ -6,7 +6,9 @@ using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Daemon.Reload;
 using Websocketfy.Daemon.Sessions;
+using Websocketfy.Daemon.Tls;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon;
@@ -16,45 +18,66 @@ namespace Websocketfy.Daemon;
 /// connection to a session, and on stop drains them in order: keep the port open but turn new
 /// clients away with 503 (so a load balancer's /healthz sees 503 while work finishes), let commands
 /// in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the backend pool.
+/// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
-public sealed class Gateway : IAsyncDisposable
+public sealed partial class Gateway : IAsyncDisposable
 {
-    private readonly GatewayOptions _options;
+    private readonly LiveOptions _live;
     private readonly ILogger _log;
     private readonly ILogger _sirenLog;
-    private readonly FileTree _files;
     private readonly SirenPool _pool;
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
     private readonly SirenHealth _siren = new();
+    private readonly SirenWatch _sirenWatch;
     private readonly Lifecycle _lifecycle = new();
     private readonly OperatorEndpoints _operator;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<IReloadParticipant> _reloadParticipants = [];
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private OperatorListener? _opsListener;
     private Task _acceptLoop = Task.CompletedTask;
-    private Task _sirenWatch = Task.CompletedTask;
+    private Task _watching = Task.CompletedTask;
+    private readonly Lock _stopGate = new();
     private Task? _stop;
 
-    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers)
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable)
+    /// and, with TLS, reads the certificate and key (throws <see cref="TlsCredentialsException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers) { }
+
+    /// <param name="live">The settings in force; the host may read them too (the log level), and
+    /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
+    public Gateway(LiveOptions live, ILoggerFactory loggers)
     {
-        _options = options;
+        GatewayOptions options = live.Current;
+        _live = live;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
-        _files = new FileTree(options.Root);
+        var files = new FileTree(options.Root);
         Metrics = new Metrics();
         _sirenLog = loggers.CreateLogger("Websocketfy.Siren");
         _siren.Changed += OnSirenChanged;
         _pool = new SirenPool(options, Metrics, _sirenLog);
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
+        _sirenWatch = new SirenWatch(_pool, _siren, live);
+        _limiter = new ConnectionLimiter(live);
         _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle);
-        var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
-        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, _sirenLog, _siren),
-                                      _pool, Metrics, policy, _registry, _operator, _lifecycle, loggers);
+        TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
+        _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, _operator, _lifecycle, loggers, tls);
+        if (tls is not null) _reloadParticipants.Add(tls);
+        _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
     }
 
     public Metrics Metrics { get; }
+
+    /// <summary>The settings in force now (after the last successful reload).</summary>
+    public GatewayOptions CurrentOptions => _live.Current;
+
+    /// <summary>The bound port (useful with --port 0).</summary>
+    public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
 
     /// <summary>The port of the ops-bind listener (useful with port 0); null without ops-bind.</summary>
     public int? OpsPort => _opsListener?.Port;
@@ -65,25 +88,23 @@ public sealed class Gateway : IAsyncDisposable
     /// <summary>The one-line state for sd_notify STATUS=: "serving 12 connections, SiREN up".</summary>
     public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.IsDraining);
 
+    internal int IdleBackendConnections => _pool.IdleCount;
+    internal SirenPool Pool => _pool;
     internal SirenHealth Siren => _siren;
     internal OperatorEndpoints Operator => _operator;
-
-    /// <summary>The bound port (useful with --port 0).</summary>
-    public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
-
-    internal int IdleBackendConnections => _pool.IdleCount;
     internal int SessionCount => _registry.Count;
 
     /// <summary>Binds the port and the ops-bind listener (throws <see cref="CannotListenException"/> when
     /// either cannot be bound), starts watching SiREN and accepting.</summary>
     public void Start()
     {
-        _listener = Bind(() => Listener.Bind(_options.Bind, _options.Port, backlog: 512), $"{_options.Bind} port {_options.Port}");
-        if (_options.OpsBind is { } ops)
+        GatewayOptions options = _live.Current;
+        _listener = Bind(() => Listener.Bind(options.Bind, options.Port, backlog: 512), $"{options.Bind} port {options.Port}");
+        if (options.OpsBind is { } ops)
         {
             try
             {
-                _opsListener = Bind(() => OperatorListener.Start(ops, _operator, _options, Metrics, _log),
+                _opsListener = Bind(() => OperatorListener.Start(ops, _operator, _live, Metrics, _log),
                                     $"{ops.Address} port {ops.Port} (--ops-bind)");
             }
             catch
@@ -92,14 +113,15 @@ public sealed class Gateway : IAsyncDisposable
                 throw;
             }
         }
-        _log.LogInformation("listening on {Address} port {Port}; files under {Root}; SiREN at {Host}:{SirenPort}",
-                            _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
+        // Warnings first: whoever waits for the "listening" line has them by then.
+        WarnIfEveryOriginAllowed(options);
         if (_opsListener is not null)
             _log.LogInformation("operator endpoints /healthz and /metrics on {Address} port {OpsPort}, not on the main port",
-                                _options.OpsBind!.Address, _opsListener.Port);
-        if (_options.AllowedOrigins.Count == 0)
-            _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
-        _sirenWatch = new SirenWatch(_pool, _siren, _options).RunAsync(_stopping.Token);
+                                options.OpsBind!.Address, _opsListener.Port);
+        _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
+                            options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
+                            _context.Files.RealRoot, options.SirenHost, options.SirenPort);
+        _watching = _sirenWatch.RunAsync(_stopping.Token);
         _acceptLoop = _listener.AcceptLoopAsync(Admit, _log, _stopping.Token);
     }
 
@@ -111,11 +133,12 @@ public sealed class Gateway : IAsyncDisposable
 
     private void OnSirenChanged(SirenStatus status)
     {
+        GatewayOptions options = _pool.Options;
         if (status.State == SirenState.Up)
-            _sirenLog.LogInformation("SiREN at {Host}:{Port} answers", _options.SirenHost, _options.SirenPort);
-        else
+            _sirenLog.LogInformation("SiREN at {Host}:{Port} answers", options.SirenHost, options.SirenPort);
+        else if (status.State == SirenState.Down)
             _sirenLog.LogWarning("SiREN at {Host}:{Port} is down: {Detail}; SQL commands get a 'Command failed.' reply until it answers",
-                            _options.SirenHost, _options.SirenPort, status.LastError);
+                                 options.SirenHost, options.SirenPort, status.LastError);
         SirenChanged?.Invoke();
     }
 
@@ -127,7 +150,16 @@ public sealed class Gateway : IAsyncDisposable
         if (!_limiter.TryEnter(address))
         {
             Metrics.ConnectionRejected();
-            _ = RejectBusyAsync(socket);
+            if (_context.Tls is null)
+            {
+                _ = RejectBusyAsync(socket);
+            }
+            else
+            {
+                // A TLS client cannot read a plain-text 503, and a handshake only to refuse would spend
+                // the most CPU exactly when the daemon is fullest: the connection is closed instead.
+                socket.Dispose();
+            }
             return;
         }
         Metrics.ConnectionAccepted();
@@ -167,7 +199,7 @@ public sealed class Gateway : IAsyncDisposable
     /// shutdown-timeout) the port closes, what is left is closed with 1001, and the backend pool is freed.</summary>
     public Task StopAsync()
     {
-        lock (_stopping) return _stop ??= StopOnceAsync();
+        lock (_stopGate) return _stop ??= StopOnceAsync();
     }
 
     private async Task StopOnceAsync()
@@ -175,7 +207,8 @@ public sealed class Gateway : IAsyncDisposable
         _lifecycle.BeginDraining();
         _log.LogInformation("stopping: {Sessions} connections to drain; new clients get 503 meanwhile", _registry.Count);
         _registry.BeginDrain();
-        bool drained = await WaitAsync(_registry.WhenEmpty(), _options.ShutdownTimeout).ConfigureAwait(false);
+        GatewayOptions options = _live.Current;
+        bool drained = await WaitAsync(_registry.WhenEmpty(), options.ShutdownTimeout).ConfigureAwait(false);
         _stopping.Cancel();
         _listener?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
@@ -185,10 +218,10 @@ public sealed class Gateway : IAsyncDisposable
         if (_registry.Count > 0)
         {
             _registry.ForceCloseAll();
-            await WaitAsync(_registry.WhenEmpty(), _options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            await WaitAsync(_registry.WhenEmpty(), options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         if (_opsListener is not null) await _opsListener.DisposeAsync().ConfigureAwait(false);
-        await _sirenWatch.ConfigureAwait(false);
+        await _watching.ConfigureAwait(false);
         _pool.Dispose();
         _log.LogInformation("stopped");
     }
@@ -204,5 +237,6 @@ public sealed class Gateway : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _registry.Dispose();
         _stopping.Dispose();
+        _reloading.Dispose();
     }
 }

@@ -2,7 +2,8 @@ namespace Websocketfy.Daemon.Backend;
 
 internal enum SirenState
 {
-    /// <summary>Nothing learned yet: only until the start-up check ends (at most siren-connect-timeout).</summary>
+    /// <summary>Nothing learned yet: only until the start-up check ends (at most siren-connect-timeout), or the
+    /// check of a new address after a reload.</summary>
     Unknown,
     /// <summary>The last thing learned was good: a greeting, a complete reply, or an idle pooled connection still open.</summary>
     Up,
@@ -43,6 +44,18 @@ internal sealed class SirenHealth
         {
             if (_state == SirenState.Up) return;
             _state = SirenState.Up;
+            Changed?.Invoke(new SirenStatus(_state, _lastError));
+        }
+    }
+
+    /// <summary>SiREN moved to another address (a reload): nothing is known about the new one yet.</summary>
+    public void Forget()
+    {
+        lock (_gate)
+        {
+            _lastError = null;
+            if (_state == SirenState.Unknown) return;
+            _state = SirenState.Unknown;
             Changed?.Invoke(new SirenStatus(_state, _lastError));
         }
     }

@@ -10,20 +10,21 @@ namespace Websocketfy.Daemon.Backend;
 /// a pooled connection proves nothing (a hung SiREN keeps its sockets open), so the check opens a connection of
 /// its own, waits for the greeting and closes it. Outcomes go to <see cref="SirenHealth"/>.
 /// </summary>
-internal sealed class SirenWatch(SirenPool pool, SirenHealth health, GatewayOptions options)
+internal sealed class SirenWatch(SirenPool pool, SirenHealth health, LiveOptions live)
 {
+    /// <summary>The start-up check, then the periodic ones. The interval is read each round, so a reload
+    /// changes it (zero: only client commands tell, checked again every second in case a reload sets one).</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        TimeSpan interval = options.SirenProbeInterval;
         try
         {
             await CheckAsync(ct).ConfigureAwait(false);
-            if (interval <= TimeSpan.Zero) return;
-            using var timer = new PeriodicTimer(interval);
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            while (true)
             {
-                // Traffic in the last half interval has told us already.
-                if (health.SinceLastObservation < interval / 2) continue;
+                TimeSpan interval = live.Current.SirenProbeInterval;
+                await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                // Off, or traffic in the last half interval has told us already.
+                if (interval <= TimeSpan.Zero || health.SinceLastObservation < interval / 2) continue;
                 await CheckAsync(ct).ConfigureAwait(false);
             }
         }
@@ -44,14 +45,17 @@ internal sealed class SirenWatch(SirenPool pool, SirenHealth health, GatewayOpti
             }
             else
             {
+                GatewayOptions options = pool.Options;
                 using var fresh = await SirenConnection.ConnectAsync(options.SirenHost, options.SirenPort,
                                                                      options.SirenConnectTimeout, ct).ConfigureAwait(false);
             }
             health.Succeeded();
         }
-        catch (SirenUnavailableException ex)
+        catch (SirenUnavailableException ex) when (!ex.PoolSaturated)
         {
             health.Failed(ex.Message);
         }
+        catch (SirenUnavailableException) { }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 }

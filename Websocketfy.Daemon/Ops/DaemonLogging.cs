@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Websocketfy.Daemon.Ops;
 
-/// <summary>The daemon's loggers: everything to stderr, in the format asked for, filtered by a level switch
-/// that can be changed at run time. The formatters are Microsoft.Extensions.Logging.Console's own.</summary>
+/// <summary>The daemon's loggers: everything to stderr, in the format asked for, filtered by a level read at
+/// every log call (a reload changes it at once). The formatters are Microsoft.Extensions.Logging.Console's own.</summary>
 internal static class DaemonLogging
 {
     private const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
@@ -16,11 +16,12 @@ internal static class DaemonLogging
         : JournalStream.IsStderr(environment) ? LogFormat.Systemd
         : LogFormat.Simple;
 
-    public static ILoggerFactory Create(LogFormat format, LogLevelSwitch levels) =>
+    /// <param name="level">The least severe level written, as it is now (the settings in force).</param>
+    public static ILoggerFactory Create(LogFormat format, Func<LogLevel> level) =>
         LoggerFactory.Create(logging =>
         {
-            // The switch decides; the factory's own minimum must not filter before it.
-            logging.SetMinimumLevel(LogLevel.Trace).AddFilter((_, _, level) => levels.Allows(level));
+            // The function decides; the factory's own minimum must not filter before it.
+            logging.SetMinimumLevel(LogLevel.Trace).AddFilter((_, _, asked) => asked != LogLevel.None && asked >= level());
             switch (format)
             {
                 case LogFormat.Systemd:

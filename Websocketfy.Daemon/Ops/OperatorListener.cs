@@ -19,26 +19,26 @@ internal sealed class OperatorListener : IAsyncDisposable
 
     private readonly Listener _listener;
     private readonly OperatorEndpoints _endpoints;
-    private readonly GatewayOptions _options;
+    private readonly LiveOptions _live;
     private readonly Metrics _metrics;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _serving;
 
-    private OperatorListener(Listener listener, OperatorEndpoints endpoints, GatewayOptions options, Metrics metrics, ILogger log)
+    private OperatorListener(Listener listener, OperatorEndpoints endpoints, LiveOptions live, Metrics metrics, ILogger log)
     {
         _listener = listener;
         _endpoints = endpoints;
-        _options = options;
+        _live = live;
         _metrics = metrics;
         _log = log;
         _acceptLoop = listener.AcceptLoopAsync(Admit, log, _stop.Token);
     }
 
     /// <summary>Binds (throws SocketException when it cannot) and starts serving.</summary>
-    public static OperatorListener Start(IPEndPoint at, OperatorEndpoints endpoints, GatewayOptions options, Metrics metrics, ILogger log) =>
-        new(Listener.Bind(at.Address, at.Port, backlog: 64), endpoints, options, metrics, log);
+    public static OperatorListener Start(IPEndPoint at, OperatorEndpoints endpoints, LiveOptions live, Metrics metrics, ILogger log) =>
+        new(Listener.Bind(at.Address, at.Port, backlog: 64), endpoints, live, metrics, log);
 
     public int Port => _listener.Port;
 
@@ -60,7 +60,7 @@ internal sealed class OperatorListener : IAsyncDisposable
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                deadline.CancelAfter(_options.HandshakeTimeout);
+                deadline.CancelAfter(_live.Current.HandshakeTimeout);
                 byte[]? answer = await ReadRequestAsync(socket, deadline.Token).ConfigureAwait(false);
                 if (answer is null) return;
                 await socket.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class OperatorListener : IAsyncDisposable
     /// <summary>The answer to the request on <paramref name="socket"/>, or null when the peer left without one.</summary>
     private async Task<byte[]?> ReadRequestAsync(Socket socket, CancellationToken ct)
     {
-        var parser = new RequestHeadParser(_options.MaxHeaderSize);
+        var parser = new RequestHeadParser(_live.Current.MaxHeaderSize);
         byte[] buffer = new byte[2048];
         while (true)
         {

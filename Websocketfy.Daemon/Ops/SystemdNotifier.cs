@@ -4,7 +4,8 @@ using System.Text;
 namespace Websocketfy.Daemon.Ops;
 
 /// <summary>sd_notify(3) without libsystemd: READY=1 once listening, WATCHDOG=1 while alive,
-/// STATUS= kept current, STOPPING=1 on shutdown. Does nothing when not started by systemd (no NOTIFY_SOCKET).</summary>
+/// RELOADING=1 then READY=1 around a reload, STATUS= kept current, STOPPING=1 on shutdown. Does nothing when
+/// not started by systemd (no NOTIFY_SOCKET).</summary>
 internal sealed class SystemdNotifier : IDisposable
 {
     /// <summary>How often the status line is looked at; it is sent only when it changed.</summary>
@@ -41,6 +42,12 @@ internal sealed class SystemdNotifier : IDisposable
     }
 
     public void Ready() => Send("READY=1" + StatusAssignment());
+
+    /// <summary>Before a reload (SIGHUP); <see cref="Ready"/> follows when it is done, whatever its outcome.
+    /// MONOTONIC_USEC lets systemd's Type=notify-reload match this message to the signal it sent.</summary>
+    public void Reloading() =>
+        Send(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                           $"RELOADING=1\nMONOTONIC_USEC={MonotonicClock.NowMicroseconds()}"));
 
     /// <summary>Sends the status line now if it changed (e.g. SiREN went down).</summary>
     public void StatusChanged()

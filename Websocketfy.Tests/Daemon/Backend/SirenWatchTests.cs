@@ -25,7 +25,7 @@ public sealed class SirenWatchTests
         };
         _pool = new SirenPool(options, new Metrics(), NullLogger.Instance);
         _health = new SirenHealth();
-        _watch = new SirenWatch(_pool, _health, options);
+        _watch = new SirenWatch(_pool, _health, new LiveOptions(options));
     }
 
     [TearDown]

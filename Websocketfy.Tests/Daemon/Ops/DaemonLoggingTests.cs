@@ -8,18 +8,18 @@ public sealed class DaemonLoggingTests
     [TestCase(LogFormat.Simple)]
     [TestCase(LogFormat.Systemd)]
     [TestCase(LogFormat.Json)]
-    public void LevelSwitch_ChangesWhatIsLogged_WhileRunning(LogFormat format)
+    public void Level_IsReadAtEveryCall_SoItCanChangeWhileRunning(LogFormat format)
     {
-        var levels = new LogLevelSwitch(LogLevel.Warning);
-        using var loggers = DaemonLogging.Create(format, levels);
+        LogLevel level = LogLevel.Warning;
+        using var loggers = DaemonLogging.Create(format, () => level);
         var logger = loggers.CreateLogger("Websocketfy.Test");
         Assert.That((logger.IsEnabled(LogLevel.Information), logger.IsEnabled(LogLevel.Warning)), Is.EqualTo((false, true)));
 
-        levels.Level = LogLevel.Debug;
+        level = LogLevel.Debug;
         Assert.That((logger.IsEnabled(LogLevel.Debug), logger.IsEnabled(LogLevel.Trace)), Is.EqualTo((true, false)));
         Assert.That(loggers.CreateLogger("Websocketfy.Other").IsEnabled(LogLevel.Debug), Is.True, "every category, new or old");
 
-        levels.Level = LogLevel.None;
+        level = LogLevel.None;
         Assert.That(logger.IsEnabled(LogLevel.Critical), Is.False);
     }
 
