@@ -91,6 +91,22 @@ public sealed class OperatorEndpointTests
     }
 
     [Test]
+    public async Task ReloadToAnotherSirenAddress_ForgetsTheOldState_AndChecksTheNewOneAtOnce()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { SirenProbeInterval = TimeSpan.Zero });
+        await HealthAsync(gateway.Port, a => SirenState(a) == "up");
+        int deadPort = DaemonProcess.FreePort();
+        var outcome = await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { SirenPort = deadPort });
+        Assert.That(outcome.Applied, Is.True, outcome.Problem);
+        var down = await HealthAsync(gateway.Port, a => SirenState(a) == "down");
+        Assert.That(down.Json.GetProperty("status").GetString(), Is.EqualTo("degraded"));
+
+        outcome = await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { SirenPort = gateway.Siren.Port });
+        Assert.That(outcome.Applied, Is.True, outcome.Problem);
+        await HealthAsync(gateway.Port, a => SirenState(a) == "up");
+    }
+
+    [Test]
     public async Task RootGone_Is503Unavailable()
     {
         await using var gateway = await GatewayHarness.StartAsync();
