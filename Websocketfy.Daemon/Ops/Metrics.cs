@@ -25,7 +25,14 @@ public sealed class Metrics
     // The close codes worth a series of their own (0 = TCP dropped without a close frame).
     private readonly CountsByKey _closeCodes = new([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 0]);
     // The statuses an upgrade request can be refused with.
-    private readonly CountsByKey _handshakeFailures = new([400, 403, 405, 426, 431, 503]);
+    private readonly CountsByKey _handshakeFailures = new([400, 401, 403, 405, 426, 429, 431, 503]);
+    private readonly long[] _authFailures = new long[AuthFailureSlots.Length];
+    private long _deniedFiles, _deniedSqlRead, _deniedSqlWrite;
+    private long _auditLinesWritten, _auditLinesLost, _auditFailing;
+
+    // Every refusal reason of Auth.AuthFailure but None, in enum order.
+    private static readonly Auth.AuthFailure[] AuthFailureSlots =
+        [Auth.AuthFailure.Missing, Auth.AuthFailure.Invalid, Auth.AuthFailure.Expired, Auth.AuthFailure.Forbidden, Auth.AuthFailure.RateLimited];
 
     private readonly Histogram _sirenReply = Histogram.ForDurations();
     private readonly Histogram _fileSizes = Histogram.ForFileSizes();
@@ -93,6 +100,22 @@ public sealed class Metrics
 
     public void Closed(ushort code) => _closeCodes.Increment(code);
 
+    internal void AuthFailed(Auth.AuthFailure reason) => Interlocked.Increment(ref _authFailures[Array.IndexOf(AuthFailureSlots, reason)]);
+
+    internal void PermissionDenied(Protocol.Access.Permissions needed)
+    {
+        switch (needed)
+        {
+            case Protocol.Access.Permissions.Files: Interlocked.Increment(ref _deniedFiles); break;
+            case Protocol.Access.Permissions.SqlRead: Interlocked.Increment(ref _deniedSqlRead); break;
+            default: Interlocked.Increment(ref _deniedSqlWrite); break;
+        }
+    }
+
+    public void AuditLinesWritten(long n) => Interlocked.Add(ref _auditLinesWritten, n);
+    public void AuditLinesLost(long n) => Interlocked.Add(ref _auditLinesLost, n);
+    public void AuditFailing(bool failing) => Interlocked.Exchange(ref _auditFailing, failing ? 1 : 0);
+
     public long ActiveConnections => Interlocked.Read(ref _connectionsActive);
     /// <summary>WebSocket connections open (upgraded and not yet torn down).</summary>
     public long OpenSessions => Interlocked.Read(ref _sessionsOpen);
@@ -147,6 +170,17 @@ public sealed class Metrics
         text.Gauge("websocketfy_spool_files_open", "Temporary spool files open.", Read(ref _spoolFilesOpen));
 
         _closeCodes.Render(text, "websocketfy_closes_total", "Connections closed, by close status sent (0 = TCP dropped without close frame).", "code");
+        text.Family("websocketfy_auth_failures_total", "counter", "Upgrade requests refused for who the client is, by reason "
+                    + "(missing: 401 without credential; invalid, expired: 401 invalid_token; forbidden: 403; rate_limited: 429).");
+        for (int i = 0; i < AuthFailureSlots.Length; i++)
+            text.Sample("websocketfy_auth_failures_total", Read(ref _authFailures[i]), "reason", Auth.AuthFailureNames.Label(AuthFailureSlots[i]));
+        text.Family("websocketfy_permission_denied_total", "counter", "Commands refused because the role lacks the permission they need.");
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedFiles), "permission", "files");
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlRead), "permission", "sql-read");
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlWrite), "permission", "sql-write");
+        text.Counter("websocketfy_audit_lines_written_total", "Audit trail lines written to --audit-log.", Read(ref _auditLinesWritten));
+        text.Counter("websocketfy_audit_lines_lost_total", "Audit trail lines lost (the file could not be written, e.g. a full disk, or the queue was full).", Read(ref _auditLinesLost));
+        text.Gauge("websocketfy_audit_failing", "1 while the audit log cannot be written, else 0.", Read(ref _auditFailing));
         return text.ToString();
     }
 
