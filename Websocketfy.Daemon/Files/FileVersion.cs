@@ -11,16 +11,10 @@ namespace Websocketfy.Daemon.Files;
 internal readonly record struct FileVersion(ulong Device, ulong Inode, long Size, long ModifiedSeconds, uint ModifiedNanoseconds)
 {
     private const uint StatxMtime = 0x40;
-    private const uint StatxIno = 0x100;
-    private const uint Needed = Libc.StatxSize | StatxMtime | StatxIno;
+    private const uint Needed = Libc.StatxSize | StatxMtime | Libc.StatxIno;
 
-    // struct statx offsets (the same on every architecture): u64 stx_ino at 32, u64 stx_size at 40,
-    // struct statx_timestamp stx_mtime { s64 tv_sec; u32 tv_nsec; } at 112, u32 stx_dev_major at 136 and
-    // stx_dev_minor at 140.
-    private const int InoOffset = 32;
+    // struct statx_timestamp stx_mtime { s64 tv_sec; u32 tv_nsec; } at offset 112, on every architecture.
     private const int MtimeOffset = 112;
-    private const int DevMajorOffset = 136;
-    private const int DevMinorOffset = 140;
 
     /// <summary>The version of the file behind an open handle; false (with errno, or 0 when the kernel left
     /// a field out) when it cannot be known.</summary>
@@ -48,10 +42,10 @@ internal readonly record struct FileVersion(ulong Device, ulong Inode, long Size
             version = default;
             return false;
         }
-        ulong device = ((ulong)MemoryMarshal.Read<uint>(statx[DevMajorOffset..]) << 32) | MemoryMarshal.Read<uint>(statx[DevMinorOffset..]);
+        ulong device = FileIdentity.MakeDevice(MemoryMarshal.Read<uint>(statx[Libc.StatxDevMajorOffset..]), MemoryMarshal.Read<uint>(statx[Libc.StatxDevMinorOffset..]));
         version = new FileVersion(
             device,
-            MemoryMarshal.Read<ulong>(statx[InoOffset..]),
+            MemoryMarshal.Read<ulong>(statx[Libc.StatxInoOffset..]),
             (long)MemoryMarshal.Read<ulong>(statx[Libc.StatxSizeOffset..]),
             MemoryMarshal.Read<long>(statx[MtimeOffset..]),
             MemoryMarshal.Read<uint>(statx[(MtimeOffset + 8)..]));

@@ -1,3 +1,4 @@
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Sessions.V2;
 
 namespace Websocketfy.Daemon.Sessions;
@@ -29,4 +30,10 @@ internal sealed partial class Session : IV2Host
     }
 
     void IV2Host.CountRequest() => Interlocked.Increment(ref _commandCount);
+
+    Identity IV2Host.Identity => _identity;
+
+    string IV2Host.Client => _client.ToString();
+
+    string? IV2Host.CredentialEnded() => CredentialEnded();
 }

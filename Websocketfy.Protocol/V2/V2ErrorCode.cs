@@ -26,6 +26,8 @@ public static class V2ErrorCode
     public const string SirenUnavailable = "siren_unavailable";
     public const string SirenTimeout = "siren_timeout";
     public const string SirenClosed = "siren_closed";
+    /// <summary>The connection's role lacks the permission the request needs (files, sql-read, sql-write).</summary>
+    public const string PermissionDenied = "permission_denied";
     /// <summary>SiREN's reply exceeded max-reply-size.</summary>
     public const string TooLarge = "too_large";
 }

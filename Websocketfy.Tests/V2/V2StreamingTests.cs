@@ -45,7 +45,7 @@ public sealed class V2StreamingTests
             await client.ReceiveJsonAsync();
             idle.Add(clock.Elapsed.TotalMilliseconds);
         }
-        var (waitsBefore, _) = _gateway.Gateway.Metrics.V2.MessageWaits(1);
+        var (waitsBefore, _) = _gateway.Gateway.Metrics.V2.MessageWaits();
 
         for (int i = 0; i < 4; i++) await client.GetAsync(i + 1, $"series/{i}.dcm", sha256: true);
         // Well under way: 16 MiB of the 800 arrived.
@@ -71,7 +71,7 @@ public sealed class V2StreamingTests
         TestContext.Progress.WriteLine(
             $"SELECT during four 200 MiB downloads: {underLoad:0.00} ms; the same SELECT on the idle connection: {sirenOwn:0.00} ms (median of 7); " +
             $"difference {underLoad - sirenOwn:0.00} ms (target: under 50 ms)");
-        var (waits, atMostOne) = _gateway.Gateway.Metrics.V2.MessageWaits(1);
+        var (waits, atMostOne) = _gateway.Gateway.Metrics.V2.MessageWaits();
         TestContext.Progress.WriteLine($"text messages written during the downloads: {waits - waitsBefore}, each after at most one chunk: {atMostOne == waits}");
 
         Assert.That(V2Json.Text(followed[100].Final), Does.StartWith("""{"id":100,"ok":true,"text":"id, label, path\n1, normal"""));

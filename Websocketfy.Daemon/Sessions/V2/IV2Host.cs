@@ -1,3 +1,5 @@
+using Websocketfy.Daemon.Auth;
+
 namespace Websocketfy.Daemon.Sessions.V2;
 
 /// <summary>What a v2 connection asks of the session it runs in: the session keeps the handshake,
@@ -21,4 +23,13 @@ internal interface IV2Host
 
     /// <summary>One more request, for the connection's closing log line.</summary>
     void CountRequest();
+
+    /// <summary>Who the connection belongs to (anonymous admin without --auth).</summary>
+    Identity Identity { get; }
+
+    /// <summary>The client's address, for the audit trail.</summary>
+    string Client { get; }
+
+    /// <summary>Why the connection's credential no longer holds ("token expired", "credential revoked"), or null.</summary>
+    string? CredentialEnded();
 }

@@ -1,5 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Ops;
+using Websocketfy.Protocol.Access;
+using Websocketfy.Protocol.Commands;
 using Websocketfy.Protocol.Frames;
 using Websocketfy.Protocol.Messages;
 using Websocketfy.Protocol.V2;
@@ -8,9 +14,10 @@ namespace Websocketfy.Daemon.Sessions.V2;
 
 /// <summary>
 /// The websocketfy.v2 side of a connection (PROTOCOL-V2.md): reads each client message as a request,
-/// answers the malformed ones at once without closing, runs the others concurrently (up to
+/// answers the malformed and refused ones at once without closing, runs the others concurrently (up to
 /// v2-max-in-flight), and routes every final message through one <see cref="V2Outbox"/>. The session
-/// around it keeps the handshake, receiving, keepalive, limits and the teardown, as for classic clients.
+/// around it keeps the handshake, receiving, keepalive, limits and the teardown, as for classic clients;
+/// requests pass the same permission check and leave the same log and audit lines as classic commands.
 /// </summary>
 internal sealed class V2Connection
 {
@@ -23,7 +30,9 @@ internal sealed class V2Connection
     private readonly Dictionary<V2Work, Task> _running = [];
     /// <summary>Cancelled sql requests whose SiREN reply is still being read and dropped.</summary>
     private readonly HashSet<V2Work> _cancelledRunning = [];
-    private bool _draining, _closePosted;
+    // Set when nothing new may start (daemon stop, credential ended): once nothing is in flight, this close follows.
+    private (ushort Status, string Reason)? _ending;
+    private bool _closePosted;
 
     public V2Connection(SessionContext context, FrameSender sender, IV2Host host)
     {
@@ -71,8 +80,10 @@ internal sealed class V2Connection
                         await _host.CloseAsync(CloseStatus.UnsupportedData, "websocketfy.v2 requests are text messages").ConfigureAwait(false);
                         return;
                     }
-                    // At shutdown nothing new starts; what is in flight finishes, then 1001.
-                    if (_draining) continue;
+                    // A request that arrives after the credential's end is not run (as a classic command queued behind it).
+                    if (_host.CredentialEnded() is { } ended) EndAfterInFlight(CloseStatus.PolicyViolation, ended);
+                    // Ending (daemon stop, credential): nothing new starts; what is in flight finishes, then the close.
+                    lock (_gate) if (_ending is not null) continue;
                     _host.CountRequest();
                     await DispatchAsync(V2RequestParser.Parse(message.Payload.Span), message.Payload.Length).ConfigureAwait(false);
                 }
@@ -88,17 +99,23 @@ internal sealed class V2Connection
     {
         if (parsed.Request is not { } request)
         {
-            await AnswerAsync(parsed.ErrorId, "invalid", V2ErrorCode.BadRequest, parsed.Error, bytesIn).ConfigureAwait(false);
+            await AnswerAsync(new V2Ending("invalid", parsed.ErrorId, bytesIn, V2ErrorCode.BadRequest, parsed.Error), parsed.Error).ConfigureAwait(false);
             return;
         }
-        string op = request.OpName;
+        var ending = new V2Ending(request.OpName, request.Id, bytesIn, "", "") { Request = request };
+        AccessVerdict access = Check(request);
+        ending = ending with { Statement = access.Keyword };
         V2Work? work = null;
-        string? refusal = null, refusalMessage = null;
+        string? refusal = null, message = null;
         lock (_gate)
         {
             if (_inFlight.ContainsKey(request.Id))
             {
-                (refusal, refusalMessage) = (V2ErrorCode.DuplicateId, $"id {request.Id} is already in flight");
+                (refusal, message) = (V2ErrorCode.DuplicateId, $"id {request.Id} is already in flight");
+            }
+            else if (!access.Allowed)
+            {
+                (refusal, message) = (V2ErrorCode.PermissionDenied, DeniedMessage(request, access));
             }
             else if (request.Op == V2Op.Cancel)
             {
@@ -106,7 +123,7 @@ internal sealed class V2Connection
             }
             else if (_inFlight.Count + _cancelledRunning.Count >= Context.Options.V2MaxInFlight)
             {
-                (refusal, refusalMessage) = (V2ErrorCode.TooMany, $"{Context.Options.V2MaxInFlight} requests are in flight already (v2-max-in-flight)");
+                (refusal, message) = (V2ErrorCode.TooMany, $"{Context.Options.V2MaxInFlight} requests are in flight already (v2-max-in-flight)");
             }
             else
             {
@@ -120,17 +137,43 @@ internal sealed class V2Connection
                 _host.SetBusy(true);
             }
         }
+        if (refusal == V2ErrorCode.PermissionDenied)
+        {
+            Context.Metrics.PermissionDenied(access.Needed);
+            Context.CommandLog.LogInformation("{Peer} {Identity} (role {Role}) denied: v2 {Op} {Keyword} needs {Permission}", Peer,
+                LogText.Escape(_host.Identity.Name), LogText.Escape(_host.Identity.Role), request.OpName, access.Keyword ?? "",
+                PermissionNames.NameOf(access.Needed));
+        }
         if (refusal is not null)
         {
-            await AnswerAsync(request.Id, op, refusal, refusalMessage!, bytesIn).ConfigureAwait(false);
+            await AnswerAsync(ending with { Outcome = refusal, Detail = message! }, message!).ConfigureAwait(false);
             return;
         }
         if (work is null)
         {
-            await CancelAsync(request, bytesIn).ConfigureAwait(false);
+            await CancelAsync(request, ending).ConfigureAwait(false);
             return;
         }
         Start(work);
+    }
+
+    /// <summary>The classic rules: get and stat need files; sql needs sql-read for SELECT and DESC, sql-write
+    /// for the rest (blank and QUIT need nothing: neither reaches SiREN); cancel needs nothing.</summary>
+    private AccessVerdict Check(V2Request request)
+    {
+        var granted = _host.Identity.Permissions;
+        return request.Op switch
+        {
+            V2Op.Sql => CommandAccess.Check(CommandClassifier.Classify(request.Sql).Kind, request.Sql, granted),
+            V2Op.Get or V2Op.Stat => CommandAccess.Check(CommandKind.FileRequest, ReadOnlySpan<byte>.Empty, granted),
+            _ => new AccessVerdict(true, Permissions.None, null),
+        };
+    }
+
+    private static string DeniedMessage(V2Request request, AccessVerdict access)
+    {
+        string what = request.Op != V2Op.Sql ? request.OpName : access.Keyword is { Length: > 0 } keyword ? keyword : "this command";
+        return $"Permission denied: {what} needs the {PermissionNames.NameOf(access.Needed)} permission.";
     }
 
     private void Start(V2Work work)
@@ -162,13 +205,14 @@ internal sealed class V2Connection
         });
     }
 
-    private async ValueTask CancelAsync(V2Request request, int bytesIn)
+    private async ValueTask CancelAsync(V2Request request, V2Ending ending)
     {
         V2Work? target;
         lock (_gate) _inFlight.TryGetValue(request.Target, out target);
         if (target is null || !target.TryClaimFinal())
         {
-            await AnswerAsync(request.Id, "cancel", V2ErrorCode.UnknownId, $"no request {request.Target} is in flight", bytesIn).ConfigureAwait(false);
+            string message = $"no request {request.Target} is in flight";
+            await AnswerAsync(ending with { Outcome = V2ErrorCode.UnknownId, Detail = message }, message).ConfigureAwait(false);
             return;
         }
         lock (_gate)
@@ -181,8 +225,8 @@ internal sealed class V2Connection
         Outbox.PostCancel(target,
             V2TextMessage.Of(o => V2Replies.Error(o, target.Id, V2ErrorCode.Cancelled, $"cancelled by request {request.Id}")),
             V2TextMessage.Of(o => V2Replies.Ok(o, request.Id)));
-        Ended(target, V2ErrorCode.Cancelled, "cancelled");
-        Ended("cancel", request.Id, bytesIn, TimeSpan.Zero, "ok", $"cancelled {target.Id}");
+        Ended(target.Ending(V2ErrorCode.Cancelled, $"cancelled by request {request.Id}"));
+        Ended(ending with { Outcome = "ok", Detail = $"cancelled {target.Id}" });
     }
 
     /// <summary>Sends <paramref name="final"/> as the work's final message, unless another final was
@@ -196,46 +240,93 @@ internal sealed class V2Connection
         }
         lock (_gate) _inFlight.Remove(work.Id);
         if (!Outbox.Post(final)) final.Dispose();
-        Ended(work, outcome, detail);
+        Ended(work.Ending(outcome, detail));
         return true;
     }
 
-    private void Ended(V2Work work, string outcome, string detail) =>
-        Ended(work.Request.OpName, work.Id, work.BytesIn, work.Elapsed, outcome, detail);
-
-    /// <summary>The request's final message is decided: count it, log it as classic commands are logged.</summary>
-    private void Ended(string op, int id, int bytesIn, TimeSpan elapsed, string outcome, string detail)
+    private async ValueTask AnswerAsync(V2Ending ending, string message)
     {
-        Context.Metrics.V2.Request(op, outcome);
-        Context.CommandLog.LogInformation("{Peer} v2 request {Id} {Op}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
-            Peer, id, op, bytesIn, elapsed.TotalMilliseconds, outcome == detail ? outcome : $"{outcome}, {detail}");
+        await Outbox.PostAnswerAsync(V2TextMessage.Of(o => V2Replies.Error(o, ending.Id, ending.Outcome, message)), Lifetime).ConfigureAwait(false);
+        Ended(ending);
+    }
+
+    /// <summary>A request's final message is decided: count it, and log and audit it as classic commands are.</summary>
+    private void Ended(V2Ending ending)
+    {
+        Context.Metrics.V2.Request(ending.Op, ending.Outcome, ending.Elapsed);
+        Context.CommandLog.LogInformation("{Peer} {Identity} v2 request {Id} {Op}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
+            Peer, LogText.Escape(_host.Identity.Name), ending.Id, ending.Op, ending.BytesIn, ending.Elapsed.TotalMilliseconds,
+            ending.Outcome == ending.Detail ? ending.Outcome : $"{ending.Outcome}, {ending.Detail}");
+        if (Context.Audit is { } audit) audit.Write(AuditOf(ending));
         bool idle;
         lock (_gate) idle = _inFlight.Count == 0;
         if (idle) _host.SetBusy(false);
-        CloseIfDrained();
+        CloseIfEnded();
     }
 
-    private async ValueTask AnswerAsync(int id, string op, string code, string message, int bytesIn)
+    private AuditRecord AuditOf(V2Ending ending)
     {
-        await Outbox.PostAnswerAsync(V2TextMessage.Of(o => V2Replies.Error(o, id, code, message)), Lifetime).ConfigureAwait(false);
-        Ended(op, id, bytesIn, TimeSpan.Zero, code, message);
+        V2Request? request = ending.Request;
+        bool sql = request?.Op == V2Op.Sql;
+        return new AuditRecord
+        {
+            Time = DateTimeOffset.UtcNow - ending.Elapsed,
+            Event = request?.Op switch { V2Op.Sql => "sql", V2Op.Get => "file", V2Op.Stat => "stat", V2Op.Cancel => "cancel", _ => "invalid" },
+            Identity = _host.Identity.Name,
+            Role = _host.Identity.Role,
+            Client = _host.Client,
+            RequestId = ending.Id > 0 ? ending.Id : null,
+            Outcome = ending.Outcome switch
+            {
+                "ok" => "ok",
+                V2ErrorCode.PermissionDenied => "denied",
+                V2ErrorCode.NotFound or V2ErrorCode.MissingPath => "not found",
+                V2ErrorCode.Cancelled => "cancelled",
+                V2ErrorCode.BadRequest or V2ErrorCode.DuplicateId or V2ErrorCode.TooMany or V2ErrorCode.UnknownId => "refused",
+                _ => "failed",
+            },
+            Detail = ending.Outcome == "ok" ? null : $"{ending.Outcome}: {ending.Detail}",
+            Path = request?.Op is V2Op.Get or V2Op.Stat ? request.Path : null,
+            Bytes = ending.Bytes,
+            Statement = sql ? ending.Statement ?? "" : null,
+            SqlSha256 = sql ? Convert.ToHexStringLower(SHA256.HashData(request!.Sql)) : null,
+            SqlText = sql && Context.Options.AuditSqlText ? Encoding.UTF8.GetString(request!.Sql) : null,
+            DurationMs = ending.Elapsed.TotalMilliseconds,
+        };
     }
 
     /// <summary>Daemon shutdown: start nothing new; once nothing is in flight, close with 1001 behind the
     /// messages already queued.</summary>
-    public void BeginDrain()
+    public void BeginDrain() => EndAfterInFlight(CloseStatus.GoingAway, "server shutting down");
+
+    /// <summary>Starts nothing new from now on; once nothing is in flight, closes with this status and reason
+    /// (the first asked for wins).</summary>
+    public void EndAfterInFlight(ushort status, string reason)
     {
-        lock (_gate) _draining = true;
-        CloseIfDrained();
+        lock (_gate) _ending ??= (status, reason);
+        CloseIfEnded();
     }
 
-    private void CloseIfDrained()
+    private void CloseIfEnded()
     {
+        (ushort Status, string Reason) ending;
         lock (_gate)
         {
-            if (!_draining || _closePosted || _inFlight.Count > 0) return;
+            if (_ending is not { } asked || _closePosted || _inFlight.Count > 0) return;
             _closePosted = true;
+            ending = asked;
         }
-        if (!Outbox.Post(new V2CloseMessage(_host, CloseStatus.GoingAway, "server shutting down"))) return;
+        Outbox.Post(new V2CloseMessage(_host, ending.Status, ending.Reason));
     }
+}
+
+/// <summary>How a request ended, for the metrics, the log and the audit trail.</summary>
+internal sealed record V2Ending(string Op, int Id, int BytesIn, string Outcome, string Detail)
+{
+    public V2Request? Request { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    /// <summary>File bytes sent, or SiREN reply bytes relayed.</summary>
+    public long? Bytes { get; init; }
+    /// <summary>sql: the first keyword, as the permission check read it.</summary>
+    public string? Statement { get; init; }
 }

@@ -60,12 +60,13 @@ internal sealed class V2SpilledMessage(SpillBuffer json, int fragmentSize) : V2M
     public override async ValueTask WriteAsync(FrameSender sender, byte[] scratch, CancellationToken ct)
     {
         var reader = json.CreateReader();
-        int size = Math.Min(fragmentSize, scratch.Length);
+        const int room = FrameSender.HeaderRoom;
+        int size = Math.Min(fragmentSize, scratch.Length - room);
         bool first = true;
         do
         {
-            int n = reader.Read(scratch.AsSpan(0, size));
-            await sender.SendFrameAsync(first ? Opcode.Text : Opcode.Continuation, reader.AtEnd, scratch.AsMemory(0, n), ct).ConfigureAwait(false);
+            int n = reader.Read(scratch.AsSpan(room, size));
+            await sender.SendFrameInPlaceAsync(first ? Opcode.Text : Opcode.Continuation, reader.AtEnd, scratch.AsMemory(0, room + n), ct).ConfigureAwait(false);
             first = false;
         }
         while (!reader.AtEnd);

@@ -54,6 +54,7 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
         {
             await relay.ConfigureAwait(false);
             context.Metrics.SqlReplyBytes(spool.Appended);
+            BytesMoved = spool.Appended;
         }
         if (IsFinished) return;
         if (failure != ReplyFailure.None)

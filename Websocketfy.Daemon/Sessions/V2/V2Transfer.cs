@@ -11,8 +11,9 @@ namespace Websocketfy.Daemon.Sessions.V2;
 /// </summary>
 internal sealed class V2Transfer(V2GetWork work, V2OpenFile file, long offset, long length) : IDisposable
 {
-    /// <summary>Bytes in front of the prefix in the outbox's buffer, where a frame header fits.</summary>
-    public const int HeaderRoom = FrameHeaderCodec.MaxHeaderLength;
+    /// <summary>Bytes in front of the prefix in the outbox's buffer, where the frame header is written, so a
+    /// chunk leaves in one write (one TLS record under TLS).</summary>
+    public const int HeaderRoom = FrameSender.HeaderRoom;
 
     private readonly IncrementalHash? _hash = work.Request.Sha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private long _sent;
@@ -45,13 +46,14 @@ internal sealed class V2Transfer(V2GetWork work, V2OpenFile file, long offset, l
                 catch (IOException) { return Changed("the file could not be read to its end"); }
                 if (got != n) return Changed();
                 _hash?.AppendData(body.Span);
-                await sender.SendFrameAsync(Opcode.Binary, fin: true, buffer.AsMemory(HeaderRoom, ChunkPrefix.Length + n), ct).ConfigureAwait(false);
+                await sender.SendFrameInPlaceAsync(Opcode.Binary, fin: true, buffer.AsMemory(0, HeaderRoom + ChunkPrefix.Length + n), ct).ConfigureAwait(false);
             }
             else
             {
                 await sender.SendFileChunkFrameAsync(buffer.AsMemory(HeaderRoom, ChunkPrefix.Length), file.Handle, at, n, ct).ConfigureAwait(false);
             }
             _sent += n;
+            work.BytesMoved = _sent;
             ChunksSent++;
             work.Connection.Context.Metrics.FileBytes(n);
             if (_sent < length) return true;

@@ -43,6 +43,19 @@ internal abstract class V2Work : IDisposable
     /// the outbox sends its chunks and its end).</summary>
     public abstract Task RunAsync();
 
+    /// <summary>File bytes sent, or SiREN reply bytes relayed, for the audit trail.</summary>
+    public long? BytesMoved { get; protected internal set; }
+
+    /// <summary>How the request ended, for the metrics, the log and the audit trail.</summary>
+    public V2Ending Ending(string outcome, string detail) =>
+        new(Request.OpName, Id, BytesIn, outcome, detail)
+        {
+            Request = Request,
+            Elapsed = Elapsed,
+            Bytes = BytesMoved,
+            Statement = Request.Op == V2Op.Sql ? Protocol.Commands.SqlKeyword.Read(Request.Sql) : null,
+        };
+
     /// <summary>A cancel took the final: stop what can be stopped.</summary>
     public virtual void OnCancelled()
     {

@@ -29,7 +29,7 @@ public class FileVersionTests
     public void Statx_ReadsDeviceInodeSizeAndMtime()
     {
         Assert.That(FileVersion.TryParse(Statx(0x340), out FileVersion version), Is.True);
-        Assert.That(version, Is.EqualTo(new FileVersion((8UL << 32) | 1, 123456789, 5L << 30, 1_700_000_000, 250_000_000)));
+        Assert.That(version, Is.EqualTo(new FileVersion(FileIdentity.MakeDevice(8, 1), 123456789, 5L << 30, 1_700_000_000, 250_000_000)));
     }
 
     [TestCase(0x300u, TestName = "AStatxWithoutMtime_IsNotTrusted")]
