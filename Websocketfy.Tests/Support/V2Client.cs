@@ -73,8 +73,12 @@ public sealed class V2Client : IAsyncDisposable
     /// <summary>Time since the client was made, the clock of <see cref="V2Incoming.At"/>.</summary>
     public TimeSpan Now => _clock.Elapsed;
 
-    public static async Task<V2Client> ConnectAsync(int port, Action<ClientWebSocketOptions>? configure = null) =>
-        new(await WsClient.ConnectAsync(port, "/", options =>
+    public static Task<V2Client> ConnectAsync(int port, Action<ClientWebSocketOptions>? configure = null) =>
+        ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), configure);
+
+    /// <param name="uri">ws:// or wss://.</param>
+    public static async Task<V2Client> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null) =>
+        new(await WsClient.ConnectAsync(uri, options =>
         {
             options.AddSubProtocol(V2Subprotocol.Name);
             configure?.Invoke(options);

@@ -173,13 +173,19 @@ public sealed class V2RequestTests
     }
 
     [Test]
-    public async Task Metrics_CountRequestsByOpAndOutcome()
+    public async Task Metrics_CountRequestsByOpAndOutcome_InAValidExposition()
     {
         long before = _gateway.Gateway.Metrics.V2.Count("stat", "not_found");
         await using var client = await V2Client.ConnectAsync(_gateway.Port);
         await client.StatAsync(1, "no/such/file");
         await client.ReceiveJsonAsync();
+        await client.SendAsync("{}");
+        await client.ReceiveJsonAsync();
 
-        Assert.That(MetricSeries.Read(_gateway.Gateway.Metrics, """websocketfy_v2_requests_total{op="stat",outcome="not_found"}"""), Is.EqualTo(before + 1));
+        var metrics = PrometheusText.Parse(_gateway.Gateway.Metrics.RenderPrometheus());
+        Assert.That(metrics.Value("websocketfy_v2_requests_total", ("op", "stat"), ("outcome", "not_found")), Is.EqualTo(before + 1));
+        Assert.That(metrics.Value("websocketfy_v2_requests_total", ("op", "invalid"), ("outcome", "bad_request")), Is.GreaterThanOrEqualTo(1));
+        Assert.That(metrics.Family("websocketfy_v2_request_duration_seconds").Type, Is.EqualTo("histogram"));
+        Assert.That(metrics.Family("websocketfy_v2_message_wait_chunks").Type, Is.EqualTo("histogram"));
     }
 }
