@@ -9,32 +9,13 @@ namespace Websocketfy.Tests.V2;
 /// <summary>v2 requests pass the classic permission check (roles from a tokens file) and leave one audit line
 /// each, with their request id.</summary>
 [TestFixture]
-public sealed class V2AccessTests
+public sealed class V2AccessTests : AuditedFixture
 {
-    private TokenSet _tokens = null!;
-    private TempTree _dir = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _tokens = new TokenSet();
-        _dir = new TempTree();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _tokens.Dispose();
-        _dir.Dispose();
-    }
-
-    private string AuditPath => Path.Combine(_dir.Root, "audit.log");
-
     private Task<GatewayHarness> StartAsync() =>
-        GatewayHarness.StartAsync(o => _tokens.Configure(o) with { AuditLog = AuditPath }, populate: t => t.Write("study/a.dcm", [1, 2, 3, 4]));
+        GatewayHarness.StartAsync(o => Tokens.Configure(o) with { AuditLog = AuditPath }, populate: t => t.Write("study/a.dcm", [1, 2, 3, 4]));
 
     private Task<V2Client> ConnectAsync(GatewayHarness gateway, string role) =>
-        V2Client.ConnectAsync(gateway.Port, o => o.SetRequestHeader("Authorization", "Bearer " + _tokens[role]));
+        V2Client.ConnectAsync(gateway.Port, o => o.SetRequestHeader("Authorization", "Bearer " + Tokens[role]));
 
     [Test]
     public async Task Viewer_ReadsAndDownloads_ButAWriteIsPermissionDenied_AndTheConnectionStays()
@@ -89,7 +70,7 @@ public sealed class V2AccessTests
         }
         await gateway.DisposeAsync(); // the graceful stop flushes the audit log
 
-        var lines = File.ReadAllLines(AuditPath).Select(line => JsonDocument.Parse(line).RootElement).Skip(1).ToList();
+        var lines = Lines().Skip(1).ToList();
         Assert.That(lines.Select(l => Fields(l, "event", "request_id", "outcome")), Is.EqualTo(new[]
         {
             "file|1|ok", "stat|2|not found", "sql|3|ok", "sql|4|denied", "cancel|5|refused", "invalid||refused",
@@ -98,12 +79,4 @@ public sealed class V2AccessTests
         Assert.That(Fields(lines[2], "statement", "sql_sha256"), Is.EqualTo("SELECT|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("SELECT 1 AS a")))));
         Assert.That(Fields(lines[4], "detail"), Is.EqualTo("unknown_id: no request 77 is in flight"));
     }
-
-    private static string Fields(JsonElement line, params string[] names) =>
-        string.Join('|', names.Select(name => line.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null => "null",
-            _ => value.GetRawText(),
-        } : ""));
 }
