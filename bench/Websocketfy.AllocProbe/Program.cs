@@ -32,8 +32,8 @@ if (sirenPort == 0)
     Console.Error.WriteLine("usage: websocketfy-alloc-probe --siren-port P [--quick] [--log-level LEVEL]");
     return 64;
 }
-int operations = quick ? 500 : 5000;
-int sampledOperations = quick ? 2000 : 40000;
+int operations = quick ? 500 : 3000;
+int sampledOperations = quick ? 2000 : 20000;
 
 string root = Directory.CreateTempSubdirectory("websocketfy-probe-").FullName;
 int port = FreePort();

@@ -43,8 +43,13 @@ catch (UsageException ex)
     Console.Error.Write(usage);
     return 64;
 }
-catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+catch (Exception ex) when (IsMeasurementFailure(ex))
 {
-    Console.Error.WriteLine($"websocketfy-load: {args[0]} failed: {ex.Message}");
+    Console.Error.WriteLine($"websocketfy-load: {args[0]} failed: {(ex is AggregateException many ? many.InnerExceptions[0] : ex).Message}");
     return 1;
 }
+
+// A server that refused, closed or answered wrongly: reported in one line, no stack trace.
+static bool IsMeasurementFailure(Exception ex) => ex is AggregateException many
+    ? many.InnerExceptions.All(IsMeasurementFailure)
+    : ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException;

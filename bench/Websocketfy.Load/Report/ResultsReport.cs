@@ -139,7 +139,7 @@ internal static class ResultsReport
             (Field("pss_end_server_kib")(line) - Field("pss_begin_server_kib")(line)) / Field("connections")(line);
         var lines = data.Lines("W5", "websocketfy").Where(l => l.ContainsKey("open_after_hold")).ToList();
         string open = lines.Count == 0 ? data.Problem("W5", "websocketfy") ?? "—"
-                    : lines.All(l => l["open_after_hold"] == l["connections"]) ? $"all {lines[0]["connections"]} open" : "**some closed**";
+                    : lines.All(l => l["open_after_hold"] == l["connections"]) ? $"all {Number(double.Parse(lines[0]["connections"], CultureInfo.InvariantCulture))} open" : "**some closed**";
         var kib = data.Figure("W5", "websocketfy", perConnection);
         string met = kib is null || lines.Count == 0 ? "—"
                    : kib.Value.Median <= 4 && lines.All(l => l["open_after_hold"] == l["connections"]) ? "yes" : "**no**";
@@ -188,6 +188,11 @@ internal static class ResultsReport
             if (targets.Count == 0) continue;
             text.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
             text.AppendLine();
+            if (workload == "W5")
+            {
+                IdleDetails(text, data, targets);
+                continue;
+            }
             text.AppendLine("| target | operations | median µs | p99 µs | ops/s | MiB/s | server CPU µs/op | peer CPU µs/op | client CPU µs/op | server peak RSS MiB |");
             text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (string target in targets)
@@ -206,6 +211,26 @@ internal static class ResultsReport
             }
             text.AppendLine();
         }
+    }
+
+    private static void IdleDetails(StringBuilder text, Measurements data, List<string> targets)
+    {
+        text.AppendLine("| target | connections | open after the hold | server memory before, MiB | after, MiB | per connection, KiB | connections opened/s | server peak RSS MiB |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (string target in targets)
+        {
+            if (data.Problem("W5", target) is { } problem)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {target} | {problem} | | | | | | |");
+                continue;
+            }
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {target} | {Cell(data, "W5", target, Field("connections"), "")} | {Cell(data, "W5", target, Field("open_after_hold"), "")} | " +
+                $"{Cell(data, "W5", target, l => Field("pss_begin_server_kib")(l) / 1024, "")} | {Cell(data, "W5", target, l => Field("pss_end_server_kib")(l) / 1024, "")} | " +
+                $"{Cell(data, "W5", target, l => (Field("pss_end_server_kib")(l) - Field("pss_begin_server_kib")(l)) / Field("connections")(l), "")} | " +
+                $"{Cell(data, "W5", target, Field("connect_per_s"), "")} | {Cell(data, "W5", target, l => Field("hwm_server_kib")(l) / 1024, "")} |");
+        }
+        text.AppendLine();
     }
 
     private static void Allocations(StringBuilder text, Measurements data)
