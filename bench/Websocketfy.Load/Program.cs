@@ -15,6 +15,7 @@ const string usage = """
       siren-stub   --port P
       make-tree    --root DIR [--big-mib 256] [--small-files 2000] [--small-kib 64]
       report       --results FILE --meta FILE --out FILE
+      perf-summary [--top 45] < (perf script -F comm,tid,ip,sym output)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -34,6 +35,7 @@ try
         "siren-stub" => TinyServers.RunSirenStub(options),
         "make-tree" => TreeMaker.Run(options),
         "report" => ResultsReport.Run(options),
+        "perf-summary" => PerfSummary.Run(options),
         _ => throw new UsageException($"unknown mode '{args[0]}'"),
     };
 }

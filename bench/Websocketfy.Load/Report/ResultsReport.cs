@@ -44,7 +44,8 @@ internal static class ResultsReport
         text.AppendLine("|---|---|");
         foreach (var (key, label) in new[]
                  {
-                     ("machine", "machine"), ("os", "system"), ("load_before", "load average at the start"),
+                     ("machine", "machine"), ("os", "system"), ("load_before", "load average (1, 5, 15 min) at the start"),
+                     ("load_after", "load average at the end"), ("priority", "scheduling"),
                      ("websocketfy", "websocketfy"), ("dotnet", ".NET SDK"), ("websockify", "websockify"), ("nginx", "nginx"),
                      ("openssl", "OpenSSL"), ("siren", "real SiREN (R1)"),
                  })
