@@ -31,6 +31,7 @@ try
     {
         "run" => RoundTrips.Run(options),
         "idle" => IdleConnections.Run(options),
+        "batch" => Batch.Run(options),
         "echo-server" => TinyServers.RunEcho(options),
         "siren-stub" => TinyServers.RunSirenStub(options),
         "make-tree" => TreeMaker.Run(options),
@@ -45,13 +46,8 @@ catch (UsageException ex)
     Console.Error.Write(usage);
     return 64;
 }
-catch (Exception ex) when (IsMeasurementFailure(ex))
+catch (Exception ex) when (Batch.IsMeasurementFailure(ex))
 {
-    Console.Error.WriteLine($"websocketfy-load: {args[0]} failed: {(ex is AggregateException many ? many.InnerExceptions[0] : ex).Message}");
+    Console.Error.WriteLine($"websocketfy-load: {args[0]} failed: {Batch.Reason(ex)}");
     return 1;
 }
-
-// A server that refused, closed or answered wrongly: reported in one line, no stack trace.
-static bool IsMeasurementFailure(Exception ex) => ex is AggregateException many
-    ? many.InnerExceptions.All(IsMeasurementFailure)
-    : ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException;

@@ -39,7 +39,9 @@ internal sealed class ClientConnection : IDisposable
     /// 127.0.0.x so that ephemeral ports do not run out); null lets the kernel choose.</param>
     public static ClientConnection Connect(IPEndPoint target, IPAddress? source = null)
     {
-        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // The receive timeout bounds every blocking read (recv fails with EAGAIN): a server that stops
+        // answering fails the measurement instead of hanging it.
+        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 30_000 };
         try
         {
             if (source is not null) socket.Bind(new IPEndPoint(source, 0));
@@ -132,6 +134,7 @@ internal sealed class ClientConnection : IDisposable
     {
         if (_tls is not null) return _tls.Read(buffer);
         int n = Libc.Receive(Fd, buffer);
+        if (n == -Libc.EAGAIN) throw new IOException("no reply within 30 s");
         if (n < 0) throw new IOException($"recv failed: errno {-n}");
         return n;
     }
