@@ -12,6 +12,9 @@ namespace Websocketfy.Load.Drivers;
 /// </summary>
 internal static class BlockingDriver
 {
+    /// <summary>Payload left in a frame or body from which the driver drops bytes instead of reading them.</summary>
+    public const long SkipThreshold = 64 * 1024;
+
     /// <param name="latencies">Receives each round trip in Stopwatch ticks (its length is the count of requests).</param>
     /// <returns>Payload bytes received in all replies.</returns>
     public static long Run(ClientConnection connection, byte[] request, IReplyReader reader, bool quickAck,
@@ -26,6 +29,14 @@ internal static class BlockingDriver
             connection.SendAll(request);
             while (true)
             {
+                if (reader.Skippable >= SkipThreshold && !connection.IsTls)
+                {
+                    // The rest of a file: the kernel drops it uncopied, so the client's copy does not bound the server.
+                    long dropped = Libc.Discard(connection.Fd, reader.Skippable);
+                    if (dropped <= 0) throw new IOException(dropped == 0 ? "the server closed the connection" : $"recv failed: errno {-dropped}");
+                    if (reader.Skip(dropped)) break;
+                    continue;
+                }
                 if (quickAck) Libc.ArmQuickAck(connection.Fd);
                 int n = connection.Receive(buffer);
                 if (n == 0) throw new IOException("the server closed the connection");

@@ -71,6 +71,15 @@ internal static class EpollDriver
                 SendNext(jobs[i]);
             }
             long lastProgress = Stopwatch.GetTimestamp();
+
+            void Completed(EpollJob job)
+            {
+                latencies[recorded++] = Stopwatch.GetTimestamp() - job.StartedAt;
+                payload += job.Reader.PayloadBytes;
+                if (++job.Completed < job.Operations) SendNext(job);
+                else active--;
+            }
+
             while (active > 0)
             {
                 if (abort.IsCancellationRequested) return payload;
@@ -86,6 +95,15 @@ internal static class EpollDriver
                 {
                     var job = jobs[(int)events[e].Data];
                     if (job.Completed == job.Operations) throw new IOException("bytes after the last reply");
+                    if (job.Reader.Skippable >= BlockingDriver.SkipThreshold)
+                    {
+                        long dropped = Libc.Discard(job.Connection.Fd, job.Reader.Skippable);
+                        if (dropped == -Libc.EAGAIN) continue;
+                        if (dropped <= 0) throw new IOException(dropped == 0 ? "the server closed a connection" : $"recv failed: errno {-dropped}");
+                        if (!job.Reader.Skip(dropped)) continue;
+                        Completed(job);
+                        continue;
+                    }
                     if (job.QuickAck) Libc.ArmQuickAck(job.Connection.Fd);
                     int n = Libc.Receive(job.Connection.Fd, buffer);
                     if (n == -Libc.EAGAIN) continue;
@@ -94,10 +112,7 @@ internal static class EpollDriver
                     int used = job.Reader.Feed(buffer.AsSpan(0, n), out bool complete);
                     if (!complete) continue;
                     if (used != n) throw new IOException("bytes after a reply (the server answered something not asked)");
-                    latencies[recorded++] = Stopwatch.GetTimestamp() - job.StartedAt;
-                    payload += job.Reader.PayloadBytes;
-                    if (++job.Completed < job.Operations) SendNext(job);
-                    else active--;
+                    Completed(job);
                 }
             }
             return payload;

@@ -11,6 +11,7 @@ internal static unsafe partial class Libc
     public const int EAGAIN = 11;
     public const int EINTR = 4;
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_TRUNC = 0x20;
 
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
@@ -20,6 +21,8 @@ internal static unsafe partial class Libc
     public const uint EPOLLERR = 0x008;
     public const uint EPOLLHUP = 0x010;
 
+    private const int SOL_SOCKET = 1;
+    private const int SO_RCVLOWAT = 18;
     private const int IPPROTO_TCP = 6;
     private const int TCP_QUICKACK = 12;
     private const int SC_CLK_TCK = 2;
@@ -37,6 +40,19 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint RecvRaw(int fd, byte* buffer, nuint length, int flags);
+
+    /// <summary>Drops up to <paramref name="count"/> received bytes without copying them (TCP honours
+    /// MSG_TRUNC so). Bytes dropped, 0 at end of stream, or -errno.</summary>
+    public static long Discard(int fd, long count)
+    {
+        while (true)
+        {
+            nint n = RecvRaw(fd, null, (nuint)Math.Min(count, 1L << 30), MSG_TRUNC);
+            if (n >= 0) return n;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR) return -errno;
+        }
+    }
 
     [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     private static partial int SetSockOpt(int fd, int level, int name, int* value, uint length);
@@ -93,6 +109,10 @@ internal static unsafe partial class Libc
         int on = 1;
         SetSockOpt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(int));
     }
+
+    /// <summary>A blocking read returns only once this many bytes (or all that was asked for) are there:
+    /// fewer wake-ups while a large body streams in.</summary>
+    public static void SetReceiveLowWater(int fd, int bytes) => SetSockOpt(fd, SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof(int));
 
     public static void EpollCtl(int epfd, int op, int fd, uint events, ulong data)
     {

@@ -20,6 +20,16 @@ internal sealed class HttpReplyReader : IReplyReader
         PayloadBytes = 0;
     }
 
+    public long Skippable => Math.Max(0, _bodyRemaining);
+
+    public bool Skip(long count)
+    {
+        if (count > Skippable) throw new ArgumentOutOfRangeException(nameof(count));
+        _bodyRemaining -= count;
+        PayloadBytes += count;
+        return _bodyRemaining == 0;
+    }
+
     public int Feed(ReadOnlySpan<byte> data, out bool complete)
     {
         int consumed = 0;

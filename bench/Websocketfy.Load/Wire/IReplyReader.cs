@@ -15,4 +15,12 @@ internal interface IReplyReader
 
     /// <summary>Payload bytes of the reply so far (file bytes, SQL text; not framing).</summary>
     long PayloadBytes { get; }
+
+    /// <summary>How many of the next bytes the reader would only count (the rest of a file's frame or
+    /// body): the driver may let the kernel drop them instead of copying them (recv with MSG_TRUNC).</summary>
+    long Skippable => 0;
+
+    /// <summary>Accounts for <paramref name="count"/> bytes dropped unread (at most <see cref="Skippable"/>);
+    /// true when that completes the reply.</summary>
+    bool Skip(long count) => throw new NotSupportedException();
 }

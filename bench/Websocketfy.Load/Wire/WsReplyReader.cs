@@ -38,6 +38,19 @@ internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
         _tail.Clear();
     }
 
+    public long Skippable => _inPayload && completion == WsCompletion.MessageEnd && _opcode is ClientFrames.Continuation or ClientFrames.Binary or ClientFrames.Text
+        ? _remaining : 0;
+
+    public bool Skip(long count)
+    {
+        if (count > Skippable) throw new ArgumentOutOfRangeException(nameof(count));
+        PayloadBytes += count;
+        _remaining -= count;
+        if (_remaining > 0) return false;
+        _inPayload = false;
+        return FrameEnded();
+    }
+
     public int Feed(ReadOnlySpan<byte> data, out bool complete)
     {
         int consumed = 0;
