@@ -16,6 +16,7 @@ const string usage = """
       make-tree    --root DIR [--big-mib 256] [--small-files 2000] [--small-kib 64]
       report       --results FILE --meta FILE --out FILE
       perf-summary [--top 45] < (perf script -F comm,tid,ip,sym output)
+      compare-summary --results FILE
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h")
@@ -37,6 +38,7 @@ try
         "make-tree" => TreeMaker.Run(options),
         "report" => ResultsReport.Run(options),
         "perf-summary" => PerfSummary.Run(options),
+        "compare-summary" => CompareSummary.Run(options),
         _ => throw new UsageException($"unknown mode '{args[0]}'"),
     };
 }
