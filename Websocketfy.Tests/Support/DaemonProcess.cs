@@ -19,15 +19,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
+    public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
+
     public int Id => _process.Id;
 
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
 
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
+    /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(DaemonPath);
+        start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -54,10 +59,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
+    [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
     public async Task<int> WaitUntilListeningAsync()
     {
         var exited = _process.WaitForExitAsync();
@@ -79,6 +85,47 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
         kill.WaitForExit();
+    }
+
+    /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
+    public void Hangup()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Lines written so far; give it to <see cref="WaitForLineAsync"/> to wait for a later line only.</summary>
+    public int LineCount { get { lock (_stderr) return _stderr.Count; } }
+
+    /// <summary>Waits until a line after the first <paramref name="skip"/> contains <paramref name="text"/>
+    /// and returns it; fails with everything the daemon wrote when none does within the bound (30 s).</summary>
+    public async Task<string> WaitForLineAsync(string text, int skip = 0, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_stderr)
+            {
+                for (int i = skip; i < _stderr.Count; i++)
+                {
+                    if (_stderr[i].Contains(text, StringComparison.Ordinal)) return _stderr[i];
+                }
+            }
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)) || _process.HasExited)
+                throw new InvalidOperationException($"the daemon wrote no line with \"{text}\":\n{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The daemon's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim()) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM in /proc/PID/status");
     }
 
     /// <summary>A port nothing listens on right now.</summary>
