@@ -14,7 +14,7 @@ const string usage = """
       echo-server  --port P
       siren-stub   --port P
       make-tree    --root DIR [--big-mib 256] [--small-files 2000] [--small-kib 64]
-      report       --results FILE --meta FILE --out FILE
+      report       --results FILE --out FILE
       perf-summary [--top 45] < (perf script -F comm,tid,ip,sym output)
       compare-summary --results FILE
     """;

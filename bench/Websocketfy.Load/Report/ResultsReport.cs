@@ -13,8 +13,11 @@ internal static class ResultsReport
 {
     public static int Run(Options options)
     {
-        var data = Measurements.Load(options.Text("results"));
-        var meta = File.ReadLines(options.Text("meta")).Select(l => l.Split('=', 2)).Where(p => p.Length == 2)
+        string results = options.Text("results");
+        var data = Measurements.Load(results);
+        // Where and how the run was made: "meta<TAB>key=value" lines in the results file (bench/run writes them).
+        var meta = File.ReadLines(results).Where(l => l.StartsWith("meta\t", StringComparison.Ordinal))
+                       .Select(l => l[5..].Split('=', 2)).Where(p => p.Length == 2)
                        .ToDictionary(p => p[0], p => p[1]);
         string outPath = options.Text("out");
         options.CheckAllRead();
@@ -294,6 +297,9 @@ internal static class ResultsReport
         text.AppendLine("  plain TCP connections that sent no request: a reference, not a target. Every connection is checked with");
         text.AppendLine("  one round trip after the hold.");
         text.AppendLine("- CPU seconds come in 10 ms ticks: per-operation CPU is exact to 10 ms / operations (5 µs in W1, 0.5 µs in W6).");
+        text.AppendLine("- When other work loads the machine, a server with several busy threads (the daemon) gets a larger share of");
+        text.AppendLine("  the CPU than a single-threaded one (nginx's one worker, SiREN, websockify's per-connection process): on a");
+        text.AppendLine("  busy machine the file ratios lean the daemon's way, and every figure moves with the load (see the ranges).");
         if (meta.GetValueOrDefault("tls_in_daemon") != "true")
             text.AppendLine("- W3 over TLS: the daemon in this build has no `--tls-certificate`, so only nginx's figure is shown.");
         text.AppendLine();
