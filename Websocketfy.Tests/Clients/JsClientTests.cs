@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Websocketfy.Tests.Hardening;
 using Websocketfy.Tests.Interop;
@@ -15,42 +14,13 @@ namespace Websocketfy.Tests.Clients;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class JsClientTests
+public sealed class JsClientTests : ClientLibraryFixture
 {
-    private const int ChunkSize = 256 * 1024;
-    private const long SmallSize = 3 * ChunkSize + 123;
-    private const long BigSize = 48 * TestFiles.MiB;
-    private const long ResumeSize = 32 * TestFiles.MiB;
-    private GatewayHarness _gateway = null!;
-    private string _smallHash = "", _bigHash = "", _resumeHash = "", _rangeHash = "";
-    private byte[] _small = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _gateway = await GatewayHarness.StartAsync(populate: files =>
-        {
-            _smallHash = Convert.ToHexStringLower(TestFiles.Patterned(Path.Combine(files.Root, "study/small.dcm"), SmallSize, seed: 11));
-            _bigHash = Convert.ToHexStringLower(TestFiles.Patterned(Path.Combine(files.Root, "series/big.dcm"), BigSize, seed: 12));
-            _resumeHash = Convert.ToHexStringLower(TestFiles.Patterned(Path.Combine(files.Root, "series/resume.dcm"), ResumeSize, seed: 13));
-        });
-        _small = File.ReadAllBytes(Path.Combine(_gateway.Files.Root, "study/small.dcm"));
-        _rangeHash = Convert.ToHexStringLower(SHA256.HashData(_small.AsSpan(ChunkSize - 7, ChunkSize + 100)));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await _gateway.DisposeAsync();
-
     [TestCase(JsRuntime.Node, Category = "JsClient")]
     [TestCase(JsRuntime.Chromium, Category = "Browser")]
     public async Task EveryCall_AnswersAsTheProtocolSays(JsRuntime runtime)
     {
-        var report = await JsClientRun.RunAsync(runtime, "tour", new JsonObject
-        {
-            ["url"] = $"ws://127.0.0.1:{_gateway.Port}/", ["select"] = DemoReplies.SelectAllImages, ["maxInFlight"] = 16,
-            ["file"] = "study/small.dcm", ["big"] = "series/big.dcm",
-            ["rangeOffset"] = ChunkSize - 7, ["rangeLength"] = ChunkSize + 100, ["beyond"] = SmallSize + 1, ["many"] = 40,
-        });
+        var report = await JsClientRun.RunAsync(runtime, "tour", TourArguments($"ws://127.0.0.1:{Gateway.Port}/"));
 
         var select = report["select"]!;
         Assert.That(select["text"]!.GetValue<string>(), Is.EqualTo(DemoReplies.AllImages));
@@ -61,23 +31,22 @@ public sealed class JsClientTests
         AssertFailure(report["sirenError"], "siren_error", "Command failed.\n[1] DESC expected. 'FOO' found instead.\n");
 
         var stat = report["stat"]!;
-        Assert.That((stat["size"]!.GetValue<long>(), stat["sha256"]!.GetValue<string>()), Is.EqualTo((SmallSize, _smallHash)));
-        var mtime = DateTime.Parse(stat["mtime"]!.GetValue<string>(), null, System.Globalization.DateTimeStyles.RoundtripKind);
-        Assert.That(mtime, Is.EqualTo(File.GetLastWriteTimeUtc(Path.Combine(_gateway.Files.Root, "study/small.dcm"))).Within(TimeSpan.FromSeconds(1)));
+        Assert.That((stat["size"]!.GetValue<long>(), stat["sha256"]!.GetValue<string>()), Is.EqualTo((SmallSize, SmallHash)));
+        AssertMtime(stat["mtime"]);
         AssertFailure(report["statMissing"], "not_found", "File not found!");
 
         var whole = report["whole"]!;
-        Assert.That((whole["bytes"]!.GetValue<long>(), whole["sha256"]!.GetValue<string>()), Is.EqualTo((SmallSize, _smallHash)));
+        Assert.That((whole["bytes"]!.GetValue<long>(), whole["sha256"]!.GetValue<string>()), Is.EqualTo((SmallSize, SmallHash)));
         var progress = whole["progress"]!.AsArray();
         Assert.That(progress.Select(p => p!["received"]!.GetValue<long>()),
                     Is.EqualTo(new long[] { ChunkSize, 2 * ChunkSize, 3 * ChunkSize, SmallSize }), "one progress call per chunk");
         Assert.That(progress.Select(p => p!["total"]!.GetValue<long>()), Has.All.EqualTo(SmallSize));
-        Assert.That((report["range"]!["bytes"]!.GetValue<long>(), report["range"]!["sha256"]!.GetValue<string>()), Is.EqualTo((ChunkSize + 100L, _rangeHash)));
+        Assert.That((report["range"]!["bytes"]!.GetValue<long>(), report["range"]!["sha256"]!.GetValue<string>()), Is.EqualTo(((long)RangeLength, RangeHash)));
         AssertFailure(report["badRange"], "bad_range", null);
         AssertFailure(report["missingPath"], "missing_path", "File name is missing!");
 
         Assert.That(report["concurrent"]!["finished"]!.ToJsonString(), Is.EqualTo("""["sql","get"]"""), "the query sent after the 48 MiB download was answered first");
-        Assert.That(report["concurrent"]!["bigSha256"]!.GetValue<string>(), Is.EqualTo(_bigHash));
+        Assert.That(report["concurrent"]!["bigSha256"]!.GetValue<string>(), Is.EqualTo(BigHash));
         AssertFailure(report["cancelled"], "cancelled", null);
         Assert.That(report["many"]!.ToJsonString(), Is.EqualTo("""{"fulfilled":40,"rejected":[]}"""), "40 requests over a bound of 16: queued, none refused");
         AssertFailure(report["afterClose"], "closed", null);
@@ -87,7 +56,7 @@ public sealed class JsClientTests
     [TestCase(JsRuntime.Chromium, Category = "Browser")]
     public async Task DownloadCutMidway_ResumesFromTheLastByteOnANewConnection_AndTheWholeMatches(JsRuntime runtime)
     {
-        await using var relay = new CuttingRelay(_gateway.Port, cutAfter: 5 * TestFiles.MiB + 777);
+        await using var relay = new CuttingRelay(Gateway.Port, CutAfter);
 
         var report = await JsClientRun.RunAsync(runtime, "resume", new JsonObject
         {
@@ -98,7 +67,7 @@ public sealed class JsClientTests
         Assert.That(relay.Connections, Is.EqualTo(2), "one new connection for the resume");
         Assert.That((report["bytes"]!.GetValue<long>(), report["lastOffset"]!.GetValue<long>()), Is.EqualTo((ResumeSize, ResumeSize)));
         Assert.That(report["backwards"]!.AsArray(), Is.Empty, "progress never went back: the resume asked for the rest, not the whole file again");
-        Assert.That(report["sha256"]!.GetValue<string>(), Is.EqualTo(_resumeHash));
+        Assert.That(report["sha256"]!.GetValue<string>(), Is.EqualTo(ResumeHash));
         Assert.That(report["afterResume"]!.GetValue<int>(), Is.EqualTo(5), "the new connection serves further requests");
     }
 
@@ -117,8 +86,7 @@ public sealed class JsClientTests
 
     private static void AssertFailure(JsonNode? failure, string code, string? message)
     {
-        Assert.That(failure?["code"]?.GetValue<string>(), Is.EqualTo(code), failure?.ToJsonString());
+        AssertError(failure, code, message);
         Assert.That(failure!["isTyped"]!.GetValue<bool>(), Is.True, "a WebsocketfyError");
-        if (message is not null) Assert.That(failure["message"]!.GetValue<string>(), Is.EqualTo(message));
     }
 }
