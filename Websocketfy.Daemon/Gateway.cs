@@ -40,7 +40,8 @@ public sealed class Gateway : IAsyncDisposable
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
         _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
-                                      _pool, Metrics, policy, _registry, loggers);
+                                      _pool, Metrics, policy, _registry, loggers,
+                                      options.Console ? ConsolePage.Load() : null);
     }
 
     public Metrics Metrics { get; }
@@ -57,6 +58,8 @@ public sealed class Gateway : IAsyncDisposable
         _listener = Listener.Bind(_options.Bind, _options.Port, backlog: 512);
         _log.LogInformation("listening on {Address} port {Port}; files under {Root}; SiREN at {Host}:{SirenPort}",
                             _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
+        if (_options.Console)
+            _log.LogInformation("operator console at http://localhost:{Port}/ for clients on this machine (loopback)", Port);
         if (_options.AllowedOrigins.Count == 0)
             _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
         _ = _pool.ProbeAsync(_stopping.Token);

@@ -39,6 +39,9 @@ public sealed record GatewayOptions
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public bool RequireOrigin { get; init; }
 
+    /// <summary>Serve the operator console page at a plain GET /.</summary>
+    public bool Console { get; init; }
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>

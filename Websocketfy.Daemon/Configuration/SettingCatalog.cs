@@ -100,14 +100,13 @@ internal static class SettingCatalog
             Combine = (earlier, more) => [.. earlier, .. more],
             FormatValue = OriginListSyntax.Format,
         },
-        new Setting<bool>
-        {
-            Key = "require-origin", ValueName = "true|false",
-            Description = "Refuse upgrade requests that carry no Origin header (wscat and scripts send none). "
-                + "Alone on the command line it means true.",
-            ImpliedValue = "true",
-            Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
-        },
+        Switch("require-origin", "Refuse upgrade requests that carry no Origin header (wscat and scripts send none).",
+            o => o.RequireOrigin, (o, v) => o with { RequireOrigin = v }),
+
+        // What operators get besides /healthz and /metrics.
+        Switch("console", "Serve the operator console, a web page to run SQL and look at files through this daemon, "
+                + "at a plain GET / to clients allowed the operator endpoints (loopback).",
+            o => o.Console, (o, v) => o with { Console = v }),
 
         new Setting<Microsoft.Extensions.Logging.LogLevel>
         {
@@ -133,6 +132,14 @@ internal static class SettingCatalog
     {
         Key = key, ValueName = "N", Description = description,
         Parse = text => CountSyntax.Parse(text, min: 1), Get = get, Set = set, FormatValue = Invariant,
+    };
+
+    /// <summary>A true/false setting; alone on the command line it means true.</summary>
+    private static Setting<bool> Switch(string key, string description,
+        Func<GatewayOptions, bool> get, Func<GatewayOptions, bool, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "true|false", Description = description + " Alone on the command line it means true.",
+        ImpliedValue = "true", Parse = SwitchSyntax.Parse, Get = get, Set = set, FormatValue = SwitchSyntax.Format,
     };
 
     private static Setting<long> Size(string key, string description,

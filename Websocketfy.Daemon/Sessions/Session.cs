@@ -26,6 +26,7 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
     private readonly string _peer;
+    private readonly IPAddress _peerAddress;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -39,6 +40,7 @@ internal sealed partial class Session
     {
         _socket = socket;
         _context = context;
+        _peerAddress = peerAddress;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
         _stream = new NetworkStream(socket, ownsSocket: false);
@@ -140,7 +142,7 @@ internal sealed partial class Session
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
-                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
+                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context, _peerAddress)).ConfigureAwait(false);
                 EndBecause("plain HTTP answered");
                 return null;
             default:

@@ -16,7 +16,8 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    ConsolePage? console = null)
 {
     public GatewayOptions Options { get; } = options;
     public FileTree Files { get; } = files;
@@ -25,6 +26,8 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    /// <summary>The operator console page, or null when --console is off.</summary>
+    public ConsolePage? Console { get; } = console;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }
