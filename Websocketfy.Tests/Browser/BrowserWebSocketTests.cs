@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Websocketfy.Tests.Interop;
 using Websocketfy.Tests.SirenPeer;
-using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Browser;
 
@@ -12,20 +11,18 @@ namespace Websocketfy.Tests.Browser;
 /// connection, in order; each test checks its step.
 /// </summary>
 [TestFixture, Category("Browser")]
-public sealed class BrowserWebSocketTests
+public sealed class BrowserWebSocketTests : BrowserFixture
 {
     private const string BigPath = "big/sixty-four-mebibytes.bin";
     private const string PngPath = "study1/preview.png";
     private static readonly byte[] Big = RandomBytes(64 * 1024 * 1024);
 
-    private GatewayHarness _gateway = null!;
-    private BrowserRun _run = null!;
     private JsonArray _steps = null!;
 
     [OneTimeSetUp]
     public async Task RunTheBrowserAsync()
     {
-        _gateway = await GatewayHarness.StartAsync(o => o with { Console = true }, populate: files =>
+        await StartGatewayAsync(populate: files =>
         {
             files.Write(BigPath, Big);
             files.Write(PngPath, File.ReadAllBytes(Path.Combine(RepositoryPaths.SamplePacs, PngPath)));
@@ -48,19 +45,9 @@ public sealed class BrowserWebSocketTests
             new JsonObject { ["command"] = "REQUEST no/such/file.dcm" },
             new JsonObject { ["quit"] = true },
         };
-        _run = await BrowserDriver.RunAsync("websocket", new JsonObject
-        {
-            ["url"] = $"http://127.0.0.1:{_gateway.Port}/",
-            ["steps"] = steps,
-        });
-        _steps = _run.Result.AsArray();
-        TestContext.Progress.WriteLine($"Browser: Chromium {_run.Page.Str("browserVersion")}");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_gateway is not null) await _gateway.DisposeAsync();
+        await BrowseAsync("websocket", new JsonObject { ["steps"] = steps });
+        _steps = Run.Result.AsArray();
+        TestContext.Progress.WriteLine($"Browser: Chromium {Run.Page.Str("browserVersion")}");
     }
 
     private JsonNode Step(int index)
@@ -73,9 +60,9 @@ public sealed class BrowserWebSocketTests
     [Test]
     public void Page_WasServedByTheDaemon_WithoutErrors()
     {
-        Assert.That(_run.Page.Long("status"), Is.EqualTo(200));
-        Assert.That(_run.Page["pageErrors"].Strings(), Is.Empty);
-        Assert.That(_run.Page["consoleErrors"].Strings(), Is.Empty);
+        Assert.That(Run.Page.Long("status"), Is.EqualTo(200));
+        Assert.That(Run.Page["pageErrors"].Strings(), Is.Empty);
+        Assert.That(Run.Page["consoleErrors"].Strings(), Is.Empty);
     }
 
     [Test]

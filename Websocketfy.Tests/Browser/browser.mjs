@@ -196,10 +196,9 @@ async function runAction(page, action, args) {
 async function runSql(page, action) {
   await page.fill('#sql', action.sql);
   await page.setChecked('#sql-binary', action.binary === true);
-  const before = await page.evaluate(() => document.getElementById('history').children.length);
+  const before = await page.evaluate(() => document.getElementById('sql-result').dataset.finished ?? '0');
   await page.click('#run');
-  await page.waitForFunction((count) => document.getElementById('history').children.length > count
-    && / reply · /.test(document.getElementById('sql-meta').textContent), before);
+  await page.waitForFunction((finished) => (document.getElementById('sql-result').dataset.finished ?? '0') !== finished, before);
   return page.evaluate(() => {
     const box = document.getElementById('sql-result');
     const table = box.querySelector('table');

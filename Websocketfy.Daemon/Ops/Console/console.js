@@ -135,8 +135,11 @@
       renderSqlReply(text);
       $('sql-meta').textContent = `${reply.binary ? 'binary' : 'text'} reply · ${formatBytes(reply.bytes)} · ${formatMilliseconds(reply.milliseconds)}`;
     } catch (error) {
-      if (sequence === sqlSequence) $('sql-meta').textContent = '';
+      if (sequence === sqlSequence) $('sql-meta').textContent = `no reply: ${error.message}`;
       log(`SQL: ${error.message}`, 'error');
+    } finally {
+      // Counts finished commands, so a watcher (or a test) sees each one end, even with the same text.
+      if (sequence === sqlSequence) $('sql-result').dataset.finished = String(sequence);
     }
   }
 

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.Tests.Support;
+
+namespace Websocketfy.Tests.Browser;
+
+/// <summary>
+/// A browser fixture: the real daemon (in-process, console on) in front of the SiREN peer, and one
+/// run of browser.mjs against it in the fixture's set-up; the tests then check what the browser saw.
+/// </summary>
+public abstract class BrowserFixture
+{
+    protected GatewayHarness Gateway { get; private set; } = null!;
+
+    internal BrowserRun Run { get; private set; } = null!;
+
+    protected string PageUrl => $"http://127.0.0.1:{Gateway.Port}/";
+
+    /// <summary>Starts the daemon with the console on, then <paramref name="configure"/>.</summary>
+    protected async Task StartGatewayAsync(Func<GatewayOptions, GatewayOptions>? configure = null, Action<TempTree>? populate = null)
+    {
+        Gateway = await GatewayHarness.StartAsync(o => configure is null ? o with { Console = true } : configure(o with { Console = true }),
+                                                  populate: populate);
+    }
+
+    /// <summary>Runs a scenario against the page at <see cref="PageUrl"/> (unless the arguments name a url).</summary>
+    protected async Task BrowseAsync(string scenario, JsonObject arguments)
+    {
+        arguments["url"] ??= PageUrl;
+        Run = await BrowserDriver.RunAsync(scenario, arguments);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopGatewayAsync()
+    {
+        if (Gateway is not null) await Gateway.DisposeAsync();
+    }
+}
