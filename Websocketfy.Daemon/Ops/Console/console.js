@@ -300,6 +300,7 @@
     $('preview').dataset.state = 'empty';
     delete $('preview').dataset.kind;
     $('dicom-panel').hidden = true;
+    $('window-width').textContent = $('window-center').textContent = '';
     $('preview-note').textContent = note;
   }
 
