@@ -22,17 +22,32 @@ internal static class BrowserDriver
     /// <summary>Runs one scenario and returns what the script reported: { result, page }.</summary>
     public static async Task<BrowserRun> RunAsync(string scenario, JsonObject arguments)
     {
-        string node = RequireTools();
-        ProcessResult run = await ChildProcess.RunAsync(node, [Path.Combine(Folder, "browser.mjs"), scenario, arguments.ToJsonString()], ScriptTimeout);
-        string? line = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        JsonNode? report = null;
-        try { report = line is null ? null : JsonNode.Parse(line); }
-        catch (JsonException) { }
+        (JsonNode? report, ProcessResult run) = await RunScriptAsync(scenario, arguments);
         if (report?["ok"]?.GetValue<bool>() != true)
         {
             Assert.Fail($"browser.mjs {scenario} failed: {report?["error"]?.GetValue<string>() ?? "no report"}\n{run}");
         }
         return new BrowserRun(report!["result"]!, report["page"]!);
+    }
+
+    /// <summary>Runs a scenario that must fail in the browser (a page that must not load) and returns the error.</summary>
+    public static async Task<string> RunExpectingFailureAsync(string scenario, JsonObject arguments)
+    {
+        (JsonNode? report, ProcessResult run) = await RunScriptAsync(scenario, arguments);
+        if (report is null || report["ok"]?.GetValue<bool>() != false)
+        {
+            Assert.Fail($"browser.mjs {scenario} was expected to fail in the browser\n{run}");
+        }
+        return report!["error"]?.GetValue<string>() ?? "";
+    }
+
+    private static async Task<(JsonNode? Report, ProcessResult Run)> RunScriptAsync(string scenario, JsonObject arguments)
+    {
+        string node = RequireTools();
+        ProcessResult run = await ChildProcess.RunAsync(node, [Path.Combine(Folder, "browser.mjs"), scenario, arguments.ToJsonString()], ScriptTimeout);
+        string? line = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        try { return (line is null ? null : JsonNode.Parse(line), run); }
+        catch (JsonException) { return (null, run); }
     }
 
     /// <summary>The node program; fails the test when Chromium or playwright-core is missing.</summary>

@@ -29,21 +29,14 @@ public sealed class BrowserWebSocketTests : BrowserFixture
         });
         var steps = new JsonArray
         {
-            new JsonObject { ["command"] = "REQUEST " + BigPath, ["binary"] = true, ["sha256"] = true },
-            new JsonObject { ["command"] = "REQUEST " + PngPath, ["decodeImage"] = "image/png" },
-            new JsonObject { ["command"] = DemoReplies.SelectAllImages, ["binary"] = true, ["asText"] = true },
-            new JsonObject { ["command"] = DemoReplies.SelectAllImages },
-            new JsonObject
-            {
-                ["pipeline"] = new JsonArray
-                {
-                    new JsonObject { ["command"] = "SELECT 1 AS a" },
-                    new JsonObject { ["command"] = "REQUEST " + PngPath, ["sha256"] = true },
-                    new JsonObject { ["command"] = "SELECT 2 AS b" },
-                },
-            },
-            new JsonObject { ["command"] = "REQUEST no/such/file.dcm" },
-            new JsonObject { ["quit"] = true },
+            WebSocketSteps.Send("REQUEST " + BigPath, binary: true, sha256: true),
+            WebSocketSteps.Send("REQUEST " + PngPath, decodeImage: "image/png"),
+            WebSocketSteps.Send(DemoReplies.SelectAllImages, binary: true, asText: true),
+            WebSocketSteps.Send(DemoReplies.SelectAllImages),
+            WebSocketSteps.Pipeline(WebSocketSteps.Send("SELECT 1 AS a"), WebSocketSteps.Send("REQUEST " + PngPath, sha256: true),
+                                    WebSocketSteps.Send("SELECT 2 AS b")),
+            WebSocketSteps.Send("REQUEST no/such/file.dcm"),
+            WebSocketSteps.Quit(),
         };
         await BrowseAsync("websocket", new JsonObject { ["steps"] = steps });
         _steps = Run.Result.AsArray();
@@ -119,7 +112,7 @@ public sealed class BrowserWebSocketTests : BrowserFixture
 
     internal static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static byte[] RandomBytes(int size)
+    internal static byte[] RandomBytes(int size)
     {
         var bytes = new byte[size];
         new Random(64).NextBytes(bytes);

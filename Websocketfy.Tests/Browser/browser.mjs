@@ -9,7 +9,9 @@
 //
 // Scenarios:
 //   websocket  load ARGUMENTS.url (the console page, served by the daemon), then run ARGUMENTS.steps
-//              with the page's own WebSocket (binaryType 'arraybuffer') and report each reply.
+//              with the page's own WebSocket (binaryType 'arraybuffer') and report each reply:
+//              { command, binary?, sha256?, decodeImage?, asText? }, { pipeline: [steps] }, { quit: true },
+//              { where: true } (the page's protocol and the socket's URL).
 //   console    load the console page, wait until its connection opened or closed, then run
 //              ARGUMENTS.actions through the page's user interface; screenshots go to ARGUMENTS.outputDir.
 //
@@ -131,7 +133,9 @@ async function runSocketSteps({ steps, timeoutMs }) {
   const results = [];
   for (const step of steps) {
     try {
-      if (step.quit) {
+      if (step.where) {
+        results.push({ pageProtocol: location.protocol, socketUrl: socket.url, secureContext: window.isSecureContext });
+      } else if (step.quit) {
         socket.send('QUIT');
         await until(() => closed !== null, 'the close');
         results.push({ close: closed });
