@@ -30,6 +30,15 @@ public abstract class BrowserFixture
         Run = await BrowserDriver.RunAsync(scenario, arguments);
     }
 
+    /// <summary>What the page reported for step <paramref name="index"/> of a websocket scenario; fails the
+    /// test when that step failed in the page.</summary>
+    protected JsonNode Step(int index)
+    {
+        JsonNode step = Run.Result[index]!;
+        Assert.That(step.Str("error"), Is.Null, $"step {index} failed in the page");
+        return step;
+    }
+
     [OneTimeTearDown]
     public async Task StopGatewayAsync()
     {

@@ -17,7 +17,6 @@ public sealed class BrowserWebSocketTests : BrowserFixture
     private const string PngPath = "study1/preview.png";
     private static readonly byte[] Big = RandomBytes(64 * 1024 * 1024);
 
-    private JsonArray _steps = null!;
 
     [OneTimeSetUp]
     public async Task RunTheBrowserAsync()
@@ -39,16 +38,9 @@ public sealed class BrowserWebSocketTests : BrowserFixture
             WebSocketSteps.Quit(),
         };
         await BrowseAsync("websocket", new JsonObject { ["steps"] = steps });
-        _steps = Run.Result.AsArray();
         TestContext.Progress.WriteLine($"Browser: Chromium {Run.Page.Str("browserVersion")}");
     }
 
-    private JsonNode Step(int index)
-    {
-        JsonNode step = _steps[index]!;
-        Assert.That(step.Str("error"), Is.Null, $"step {index} failed in the page");
-        return step;
-    }
 
     [Test]
     public void Page_WasServedByTheDaemon_WithoutErrors()

@@ -18,7 +18,6 @@ public sealed class BrowserWssTests : BrowserFixture
     private static readonly byte[] Big = BrowserWebSocketTests.RandomBytes(64 * 1024 * 1024);
 
     private TestPki _pki = null!;
-    private JsonArray _steps = null!;
     private string _untrustedError = null!;
 
     [OneTimeSetUp]
@@ -42,19 +41,12 @@ public sealed class BrowserWssTests : BrowserFixture
                 WebSocketSteps.Quit(),
             },
         });
-        _steps = Run.Result.AsArray();
         _untrustedError = await BrowserDriver.RunExpectingFailureAsync("websocket", new JsonObject { ["url"] = url, ["steps"] = new JsonArray() });
     }
 
     [OneTimeTearDown]
     public void DisposePki() => _pki?.Dispose();
 
-    private JsonNode Step(int index)
-    {
-        JsonNode step = _steps[index]!;
-        Assert.That(step.Str("error"), Is.Null, $"step {index} failed in the page");
-        return step;
-    }
 
     [Test]
     public void PageOverHttps_OpensItsWebSocketOverWss()
