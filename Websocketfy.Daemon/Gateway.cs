@@ -51,8 +51,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _limiter = new ConnectionLimiter(live);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, sirenLog),
-                                      _pool, Metrics, HandshakePolicyFor(options), _registry, loggers, tls,
-                                      options.Console ? ConsolePage.Load() : null);
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, loggers, tls);
         if (tls is not null) _reloadParticipants.Add(tls);
         _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
         _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));

@@ -130,7 +130,7 @@ internal static class SettingCatalog
         // What operators get besides /healthz and /metrics.
         Switch("console", "Serve the operator console, a web page to run SQL and look at files through this daemon, "
                 + "at a plain GET / to clients allowed the operator endpoints (loopback).",
-            o => o.Console, (o, v) => o with { Console = v }),
+            o => o.Console, (o, v) => o with { Console = v }, reloadsLive: true),
 
         new Setting<Microsoft.Extensions.Logging.LogLevel>
         {

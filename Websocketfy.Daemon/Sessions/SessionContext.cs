@@ -20,8 +20,7 @@ internal sealed class SessionContext(
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
     ILoggerFactory loggers,
-    TlsEndpoint? tls = null,
-    ConsolePage? console = null)
+    TlsEndpoint? tls = null)
 {
     /// <summary>The settings in force now (see <see cref="LiveOptions"/>).</summary>
     public GatewayOptions Options => live.Current;
@@ -33,8 +32,11 @@ internal sealed class SessionContext(
     public SessionRegistry Registry { get; } = registry;
     /// <summary>Null when the port speaks plain ws://.</summary>
     public TlsEndpoint? Tls { get; } = tls;
-    /// <summary>The operator console page, or null when --console is off.</summary>
-    public ConsolePage? Console { get; } = console;
+    private readonly Lazy<ConsolePage> _console = new(ConsolePage.Load);
+
+    /// <summary>The operator console page, or null while --console is off (a reload may turn it on or off).
+    /// Assembled on first use, then kept.</summary>
+    public ConsolePage? Console => Options.Console ? _console.Value : null;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }

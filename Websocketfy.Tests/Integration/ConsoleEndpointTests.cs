@@ -82,6 +82,17 @@ public sealed class ConsoleEndpointTests
     }
 
     [Test]
+    public async Task Reload_TurnsTheConsoleOnAndOff_ForNewRequests()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { Console = true });
+        string on = await ExchangeAsync(gateway.Port, Plain("GET"));
+        await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { Console = false });
+        string off = await ExchangeAsync(gateway.Port, Plain("GET"));
+        Assert.That((on[..15], off[..15]), Is.EqualTo(("HTTP/1.1 200 OK", "HTTP/1.1 404 No")));
+    }
+
+    [Test]
     public async Task HeadOfHealthz_HasNoBody()
     {
         await using var gateway = await GatewayHarness.StartAsync();
