@@ -112,9 +112,15 @@ public sealed partial class Gateway
     private ReloadStep PrepareSiren(GatewayOptions current, GatewayOptions next) =>
         ReloadStep.Apply(() =>
         {
-            if (_pool.Reconfigure(next) && !_stopping.IsCancellationRequested)
-                _ = _pool.ProbeAsync(_stopping.Token);
+            if (!_pool.Reconfigure(next) || _stopping.IsCancellationRequested) return;
+            // What was known is about the old address: check the new one at once.
+            _siren.Forget();
+            _ = _sirenWatch.CheckAsync(_stopping.Token);
         });
+
+    /// <summary>The console follows <see cref="GatewayOptions.Console"/> request by request; turning it on says where it is.</summary>
+    private ReloadStep PrepareConsole(GatewayOptions current, GatewayOptions next) =>
+        current.Console || !next.Console ? ReloadStep.Nothing : ReloadStep.Apply(() => LogConsole(next));
 
     private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) =>
         new() { IsOriginAllowed = OriginPolicy.Create(options) };

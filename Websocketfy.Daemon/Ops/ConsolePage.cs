@@ -5,7 +5,7 @@ using Websocketfy.Protocol.Http;
 namespace Websocketfy.Daemon.Ops;
 
 /// <summary>
-/// The operator console (--console): one self-contained HTML page, assembled once at start from the
+/// The operator console (--console): one self-contained HTML page, assembled on first use from the
 /// sources embedded in the daemon (Ops/Console/), with a Content-Security-Policy that allows exactly
 /// its own inline scripts and style (by SHA-256), a WebSocket back to this daemon, and nothing else.
 /// </summary>

@@ -1,34 +1,67 @@
-using System.Net;
-using Websocketfy.Daemon.Sessions;
+using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Files;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Ops;
 
-/// <summary>Plain HTTP on the WebSocket port is for operators: /healthz, /metrics and, with --console, the console at /.</summary>
-internal static class OperatorEndpoints
+/// <summary>The answers to plain HTTP requests: /healthz and /metrics for operators, with --console the console
+/// page at / (main port only), 404 for anything else, and 404 for those as well where they are not served to this client.</summary>
+internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHealth siren, RootWatch root, Lifecycle lifecycle,
+                                        LiveOptions live)
 {
-    public static byte[] Answer(RequestHead head, SessionContext context, IPAddress peer)
+    private const string JsonType = "application/json";
+    private const string PrometheusType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>Assembled on first use, then kept: a reload may turn --console on and off.</summary>
+    private readonly Lazy<ConsolePage> _console = new(ConsolePage.Load);
+
+    public enum Place
+    {
+        /// <summary>The main port, to a client the operator endpoints are not served to there.</summary>
+        MainPortHidden,
+        /// <summary>The main port, to a loopback client while ops-bind is not set.</summary>
+        MainPort,
+        /// <summary>The ops-bind listener.</summary>
+        OpsListener,
+    }
+
+    public byte[] Answer(RequestHead head, Place place)
     {
         string path = head.Target;
         int query = path.IndexOf('?');
         if (query >= 0) path = path[..query];
-        bool console = path == "/" && context.Console is not null;
-        bool known = console || path is "/healthz" or "/metrics";
-        if (!known) return HttpResponses.Error(404, context.Console is null
-            ? "Not found. This port serves WebSocket upgrades, /healthz and /metrics."
-            : "Not found. This port serves WebSocket upgrades, the console at /, /healthz and /metrics.");
+        // Only where the page's same-origin WebSocket reaches this daemon: never on the ops listener.
+        bool consoleOn = place == Place.MainPort && live.Current.Console;
+        bool console = consoleOn && path == "/";
+        bool served = console || (place != Place.MainPortHidden && path is ("/healthz" or "/metrics"));
+        if (!served)
+        {
+            return HttpResponses.Error(404, place switch
+            {
+                Place.MainPort when consoleOn => "Not found. This port serves WebSocket upgrades, the console at /, /healthz and /metrics.",
+                Place.MainPort => "Not found. This port serves WebSocket upgrades, /healthz and /metrics.",
+                Place.OpsListener => "Not found. This port serves /healthz and /metrics.",
+                // The same text for every path: a client not allowed the endpoints cannot tell they exist.
+                _ => "Not found. This port serves WebSocket upgrades.",
+            });
+        }
         if (head.Method is not ("GET" or "HEAD")) return HttpResponses.Error(405, "Only GET is allowed here.");
         bool headOnly = head.Method == "HEAD";
-        if (console)
-        {
-            return OperatorAccess.IsAllowed(peer)
-                ? context.Console!.Answer(headOnly)
-                : HttpResponses.Error(403, "The console is served to clients on this machine only (loopback).");
-        }
-        byte[] answer = path == "/healthz"
-            ? HttpResponses.Plain(200, "text/plain; charset=utf-8", "ok\n")
-            : HttpResponses.Plain(200, "text/plain; version=0.0.4; charset=utf-8",
-                                  context.Metrics.RenderPrometheus(context.Pool.IdleCount));
+        if (console) return _console.Value.Answer(headOnly);
+        byte[] answer = path == "/healthz" ? Health() : HttpResponses.Plain(200, PrometheusType, Prometheus());
         return headOnly ? HttpResponses.HeadOnly(answer) : answer;
+    }
+
+    public (int StatusCode, string Json) HealthJson() =>
+        HealthReport.Render(lifecycle.IsDraining, root.Problem(), siren.Status, lifecycle.Uptime, metrics.OpenSessions);
+
+    public string Prometheus() =>
+        metrics.RenderPrometheus(new LiveGauges(pool.IdleCount, pool.BusyCount, pool.WaitingCount, siren.State == SirenState.Up));
+
+    private byte[] Health()
+    {
+        var (status, json) = HealthJson();
+        return HttpResponses.Plain(status, JsonType, json);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Websocketfy.Tests.Support;
 
@@ -93,10 +94,13 @@ public sealed class ConsoleEndpointTests
     }
 
     [Test]
-    public async Task HeadOfHealthz_HasNoBody()
+    public async Task ConsoleOn_WithOpsBind_IsServedNowhere()
     {
-        await using var gateway = await GatewayHarness.StartAsync();
-        string answer = await ExchangeAsync(gateway.Port, Plain("HEAD", "/healthz"));
-        Assert.That(answer, Does.StartWith("HTTP/1.1 200 OK\r\n").And.Contain("\r\nContent-Length: 3\r\n").And.EndWith("\r\n\r\n"));
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { Console = true, OpsBind = new IPEndPoint(IPAddress.Loopback, 0) });
+        int ops = gateway.Gateway.OpsPort!.Value;
+        string slash = await ExchangeAsync(gateway.Port, Plain("GET"));
+        Assert.That(slash, Does.StartWith("HTTP/1.1 404 "));
+        Assert.That(slash, Is.EqualTo(await ExchangeAsync(gateway.Port, Plain("GET", "/index.html"))), "as any unknown path");
+        Assert.That(await ExchangeAsync(ops, Plain("GET")), Does.StartWith("HTTP/1.1 404 "));
     }
 }

@@ -19,6 +19,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>WEBSOCKETFY_TEST_DAEMON=/path/to/native/websocketfy runs the process tests against a published
+    /// native binary instead of the built assembly (the AOT smoke test; see README).</summary>
+    public static string? NativeDaemon => Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_DAEMON") is { Length: > 0 } path ? path : null;
+
     /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
     public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
 
@@ -29,10 +33,26 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
+    /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
+    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the program.</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null,
+                                      bool journalStreamIsStderr = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(program ?? DaemonPath);
+        // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
+        string? native = program is null ? NativeDaemon : null;
+        var start = new ProcessStartInfo(journalStreamIsStderr ? "/bin/sh" : native ?? "dotnet")
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
+        };
+        if (journalStreamIsStderr)
+        {
+            // exec "$@": the program and its dll (or the native daemon) follow as arguments.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) && export JOURNAL_STREAM && exec \"$@\"");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(native ?? "dotnet");
+        }
+        if (native is null) start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -72,6 +92,17 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return await _listening.Task;
     }
 
+    /// <summary>Waits until stderr holds <paramref name="text"/> (log lines arrive after the event they tell of).</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (patience.IsCancellationRequested) throw new TimeoutException($"the daemon never logged \"{text}\":\n{Stderr}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -81,16 +112,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => Signal("TERM");
 
     /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
-    public void Hangup()
+    public void Hangup() => Signal("HUP");
+
+    private void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString()]);
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString()]);
         kill.WaitForExit();
     }
 

@@ -38,12 +38,13 @@ public sealed class GatewayHarness : IAsyncDisposable
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
-        Action<TempTree>? populate = null)
+        Action<TempTree>? populate = null,
+        TimeProvider? clock = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return Start(siren, siren.Port, configure, populate);
+        return Start(siren, siren.Port, configure, populate, clock);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
@@ -51,9 +52,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         int sirenPort,
         Func<GatewayOptions, GatewayOptions>? configure = null,
         Action<TempTree>? populate = null) =>
-        Start(null, sirenPort, configure, populate);
+        Start(null, sirenPort, configure, populate, null);
 
-    private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure, Action<TempTree>? populate)
+    private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
+                                        Action<TempTree>? populate, TimeProvider? clock)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -68,12 +70,16 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, TestLogging.Factory);
+        var gateway = new Gateway(options, TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
         return new GatewayHarness(siren, files, gateway, options);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
+
+    /// <summary>Connects with "Authorization: Bearer TOKEN".</summary>
+    public Task<WsClient> ConnectWithTokenAsync(string token) =>
+        WsClient.ConnectAsync(Port, "/", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
     public async ValueTask DisposeAsync()
     {

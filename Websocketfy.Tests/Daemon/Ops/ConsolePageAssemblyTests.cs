@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -88,13 +87,4 @@ public sealed partial class ConsolePageAssemblyTests
     [Test]
     public void Assemble_WithAnUnclosedPlaceholder_Throws() =>
         Assert.That(() => ConsolePage.Assemble("<a>{{x.js</a>", name => name), Throws.InvalidOperationException);
-
-    [TestCase("127.0.0.1", true)]
-    [TestCase("127.8.9.10", true)]
-    [TestCase("::1", true)]
-    [TestCase("10.0.0.5", false)]
-    [TestCase("192.168.1.20", false)]
-    [TestCase("2001:db8::1", false)]
-    public void Console_IsForLoopbackClientsOnly(string peer, bool allowed) =>
-        Assert.That(OperatorAccess.IsAllowed(IPAddress.Parse(peer)), Is.EqualTo(allowed));
 }
