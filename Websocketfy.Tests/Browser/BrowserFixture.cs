@@ -30,6 +30,32 @@ public abstract class BrowserFixture
         Run = await BrowserDriver.RunAsync(scenario, arguments);
     }
 
+    private readonly List<string> _actionNames = [];
+    private readonly JsonArray _actions = [];
+
+    /// <summary>Adds an action of the console scenario under a name, for <see cref="Action"/>.</summary>
+    protected void AddAction(string name, JsonObject action)
+    {
+        _actionNames.Add(name);
+        _actions.Add(action);
+    }
+
+    /// <summary>Runs the console scenario with the actions added so far (and <paramref name="arguments"/>).</summary>
+    protected Task BrowseConsoleAsync(JsonObject? arguments = null)
+    {
+        arguments ??= [];
+        arguments["actions"] = _actions;
+        return BrowseAsync("console", arguments);
+    }
+
+    /// <summary>What the page reported for the action added as <paramref name="name"/>; fails the test when it failed in the browser.</summary>
+    protected JsonNode Action(string name)
+    {
+        JsonNode action = Run.Result["actions"]![_actionNames.IndexOf(name)]!;
+        Assert.That(action.Str("error"), Is.Null, $"action {name} failed in the browser");
+        return action;
+    }
+
     /// <summary>What the page reported for step <paramref name="index"/> of a websocket scenario; fails the
     /// test when that step failed in the page.</summary>
     protected JsonNode Step(int index)

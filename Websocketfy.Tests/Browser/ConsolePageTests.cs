@@ -18,7 +18,6 @@ public sealed class ConsolePageTests : BrowserFixture
     // Points of the CT phantom (samples/make-pacs.py, ct_head_hu) and their Hounsfield units.
     private static readonly (int X, int Y, int Hu)[] CtPoints = [(2, 2, -1000), (63, 6, 1000), (64, 40, 30), (80, 90, 70), (52, 58, 5)];
 
-    private readonly List<string> _actionNames = [];
     private string _screenshots = null!;
 
     [OneTimeSetUp]
@@ -26,34 +25,25 @@ public sealed class ConsolePageTests : BrowserFixture
     {
         await StartGatewayAsync(o => o with { Root = RepositoryPaths.SamplePacs });
         _screenshots = BrowserDriver.ScreenshotFolder(nameof(ConsolePageTests));
-        var actions = new JsonArray();
-        void Add(string name, JsonObject action) { _actionNames.Add(name); actions.Add(action); }
-        Add("failed", new JsonObject { ["sql"] = "FOO BAR" });
-        Add("empty", new JsonObject { ["sql"] = "SELECT * FROM images WHERE id = 99" });
-        Add("binary", new JsonObject { ["sql"] = DemoReplies.SelectAllImages, ["binary"] = true });
-        Add("select", new JsonObject { ["sql"] = DemoReplies.SelectAllImages });
-        Add("png", new JsonObject { ["file"] = "study1/preview.png", ["samples"] = Points((5, 0), (31, 31)), ["screenshot"] = "png.png" });
-        Add("pgm", new JsonObject { ["file"] = "phantom.pgm", ["samples"] = Points((0, 0), (3, 4), (15, 15)) });
-        Add("dicom8", new JsonObject { ["file"] = "study1/img001.dcm" });
-        Add("missing", new JsonObject { ["file"] = "no/such/file.dcm" });
-        Add("mr", new JsonObject { ["file"] = MrPhantom, ["samples"] = Points((47, 47), (0, 0)), ["screenshot"] = "mr.png" });
-        Add("ct", new JsonObject
+        AddAction("failed", new JsonObject { ["sql"] = "FOO BAR" });
+        AddAction("empty", new JsonObject { ["sql"] = "SELECT * FROM images WHERE id = 99" });
+        AddAction("binary", new JsonObject { ["sql"] = DemoReplies.SelectAllImages, ["binary"] = true });
+        AddAction("select", new JsonObject { ["sql"] = DemoReplies.SelectAllImages });
+        AddAction("png", new JsonObject { ["file"] = "study1/preview.png", ["samples"] = Points((5, 0), (31, 31)), ["screenshot"] = "png.png" });
+        AddAction("pgm", new JsonObject { ["file"] = "phantom.pgm", ["samples"] = Points((0, 0), (3, 4), (15, 15)) });
+        AddAction("dicom8", new JsonObject { ["file"] = "study1/img001.dcm" });
+        AddAction("missing", new JsonObject { ["file"] = "no/such/file.dcm" });
+        AddAction("mr", new JsonObject { ["file"] = MrPhantom, ["samples"] = Points((47, 47), (0, 0)), ["screenshot"] = "mr.png" });
+        AddAction("ct", new JsonObject
         {
             ["file"] = CtPhantom,
             ["samples"] = Points([.. CtPoints.Select(p => (p.X, p.Y))]),
             ["screenshot"] = "console.png",
         });
-        Add("patient", new JsonObject { ["showPatient"] = true });
-        Add("drag", new JsonObject { ["drag"] = new JsonObject { ["dx"] = 60, ["dy"] = 0 }, ["samples"] = Points((64, 40)) });
-        Add("quit", new JsonObject { ["quit"] = true });
-        await BrowseAsync("console", new JsonObject { ["outputDir"] = _screenshots, ["actions"] = actions });
-    }
-
-    private JsonNode Action(string name)
-    {
-        JsonNode action = Run.Result["actions"]![_actionNames.IndexOf(name)]!;
-        Assert.That(action.Str("error"), Is.Null, $"action {name} failed in the browser");
-        return action;
+        AddAction("patient", new JsonObject { ["showPatient"] = true });
+        AddAction("drag", new JsonObject { ["drag"] = new JsonObject { ["dx"] = 60, ["dy"] = 0 }, ["samples"] = Points((64, 40)) });
+        AddAction("quit", new JsonObject { ["quit"] = true });
+        await BrowseConsoleAsync(new JsonObject { ["outputDir"] = _screenshots });
     }
 
     private void Attach(string file, string description) =>

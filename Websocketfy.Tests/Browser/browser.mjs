@@ -13,7 +13,8 @@
 //              { command, binary?, sha256?, decodeImage?, asText? }, { pipeline: [steps] }, { quit: true },
 //              { where: true } (the page's protocol and the socket's URL).
 //   console    load the console page, wait until its connection opened or closed, then run
-//              ARGUMENTS.actions through the page's user interface; screenshots go to ARGUMENTS.outputDir.
+//              ARGUMENTS.actions through the page's user interface ({ sql }, { file }, { showPatient }, { drag },
+//              { token } types a token and reconnects, { quit }, { screenshot }); screenshots go to ARGUMENTS.outputDir.
 //
 // ARGUMENTS.trustCertificate (optional): a PEM CA certificate the browser trusts for this run, put in
 // an NSS database in a temporary HOME (Chromium on Linux reads $HOME/.pki/nssdb).
@@ -185,6 +186,7 @@ async function runAction(page, action, args) {
       return { fields: await dicomFields(page) };
     }
     if (action.drag !== undefined) return await dragOnPreview(page, action);
+    if (action.token !== undefined) return await connectWithToken(page, action.token);
     if (action.quit) {
       await page.click('#quit');
       await page.waitForFunction(() => document.getElementById('status').dataset.state === 'closed');
@@ -234,6 +236,24 @@ async function openFile(page, action, args) {
   };
   if (action.screenshot) shown.screenshot = await screenshot(page, action.screenshot, args);
   return shown;
+}
+
+/** Types a token and presses Reconnect; reports the connection, the log, and every place the page could have kept the token. */
+async function connectWithToken(page, token) {
+  await page.fill('#token', token);
+  await page.click('#reconnect');
+  await page.waitForFunction(() => ['open', 'closed'].includes(document.getElementById('status').dataset.state));
+  const kept = await page.evaluate((secret) => ({
+    localStorage: Object.keys(localStorage).length,
+    sessionStorage: Object.keys(sessionStorage).length,
+    cookie: document.cookie,
+    pageUrl: location.href,
+    endpoint: document.getElementById('endpoint').textContent,
+    fieldType: document.getElementById('token').type,
+    inMarkup: secret !== '' && document.documentElement.outerHTML.includes(secret),
+    inText: secret !== '' && document.body.innerText.includes(secret),
+  }), token);
+  return { status: await statusOf(page), log: await logOf(page), kept };
 }
 
 async function dragOnPreview(page, action) {

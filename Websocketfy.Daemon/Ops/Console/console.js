@@ -22,9 +22,9 @@
     1001: 'going away: the daemon is shutting down, or a ping or idle time-out',
     1002: 'protocol error',
     1005: 'closed without a status code',
-    1006: 'no close frame: the upgrade was refused (an Origin outside --allowed-origins gets 403), the network failed, or the daemon stopped',
+    1006: 'no close frame: the upgrade was refused (an Origin outside --allowed-origins, a missing or wrong token), the network failed, or the daemon stopped',
     1007: 'invalid UTF-8 in a text message',
-    1008: 'policy violation (for example too many commands queued)',
+    1008: 'policy violation (too many commands queued, or with --auth: token expired, credential revoked)',
     1009: 'message too big (--max-message-size)',
     1011: 'server error (reply too large, SiREN failed mid-reply, a file changed while sent)',
     1015: 'TLS handshake failed',
@@ -80,18 +80,19 @@
     const status = $('status');
     status.dataset.state = state;
     status.textContent = text;
-    $('reconnect').disabled = state !== 'closed';
+    $('reconnect').disabled = state === 'connecting';
     $('quit').disabled = state !== 'open';
   }
 
-  gateway.addEventListener('open', () => {
+  gateway.addEventListener('open', (event) => {
     setStatus('open', 'connected');
-    log(`connected to ${gateway.url}`, 'ok');
+    log(`connected to ${gateway.url}${event.detail.withToken ? ' with the token given' : ''}`, 'ok');
   });
   gateway.addEventListener('error', (event) => {
     if (!event.detail.opened) {
       log(`could not open the WebSocket: the daemon refused the upgrade or cannot be reached. With --allowed-origins set, ` +
-          `it must include this page's origin, ${location.origin}.`, 'error');
+          `it must include this page's origin, ${location.origin}. With --auth token or jwt, enter a valid token ` +
+          `(a role allowed something) and press Reconnect; after 10 wrong ones the address is refused for a minute.`, 'error');
     } else {
       log('WebSocket error (details follow with the close code)', 'error');
     }
@@ -107,10 +108,14 @@
 
   function connect() {
     setStatus('connecting', 'connecting');
-    gateway.connect();
+    // Read from the field at each connect and not kept anywhere else: not in storage, cookies or the page's URL.
+    gateway.connect($('token').value.trim());
   }
 
-  $('reconnect').addEventListener('click', connect);
+  $('connect-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    connect();
+  });
   $('quit').addEventListener('click', () => {
     remember('QUIT');
     log('sent QUIT');

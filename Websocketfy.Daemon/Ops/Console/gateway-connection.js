@@ -16,11 +16,12 @@ class GatewayConnection extends EventTarget {
     return `${scheme}//${location.host}/`;
   }
 
+  /** @param url the daemon's URL as shown to the operator; a token never becomes part of it. */
   constructor(url) {
     super();
     this.url = url;
     this.socket = null;
-    this.pending = [];   // commands sent and not answered yet, oldest first
+    this.pending = [];   // commands sent on the current socket and not answered yet, oldest first
     this.opened = false; // whether the current socket ever reached 'open'
   }
 
@@ -28,31 +29,58 @@ class GatewayConnection extends EventTarget {
     return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
   }
 
-  connect() {
-    if (this.socket !== null && this.socket.readyState <= WebSocket.OPEN) return;
+  /**
+   * Opens the connection; a socket still open or opening is closed first (1000) and forgotten. With a
+   * token (--auth token|jwt) it goes in the access_token query parameter, the one credential carrier a
+   * browser's WebSocket can set (docs/protocol.md, Authentication). The token lives only in this call
+   * and the socket; nothing is stored.
+   */
+  connect(token = '') {
+    if (this.socket !== null) this.forget(this.socket, 'reconnected before the reply');
     this.opened = false;
-    const socket = new WebSocket(this.url);
+    let target = this.url;
+    if (token !== '') {
+      const withToken = new URL(this.url);
+      withToken.searchParams.set('access_token', token);
+      target = withToken.href;
+    }
+    const socket = new WebSocket(target);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
       this.opened = true;
-      this.dispatchEvent(new CustomEvent('open', { detail: { url: this.url } }));
+      this.dispatchEvent(new CustomEvent('open', { detail: { url: this.url, withToken: token !== '' } }));
     });
-    socket.addEventListener('message', (event) => this.onReply(event.data));
+    socket.addEventListener('message', (event) => {
+      if (this.socket === socket) this.onReply(event.data);
+    });
     socket.addEventListener('error', () => {
-      // The browser says no more than "error"; the close event that follows has the code.
-      this.dispatchEvent(new CustomEvent('error', { detail: { opened: this.opened } }));
+      // The browser says no more than "error" (not even the HTTP status of a refused upgrade);
+      // the close event that follows has the code.
+      if (this.socket === socket) this.dispatchEvent(new CustomEvent('error', { detail: { opened: this.opened } }));
     });
     socket.addEventListener('close', (event) => {
-      if (this.socket === socket) this.socket = null;
-      const unanswered = this.pending.splice(0);
-      for (const command of unanswered) {
-        command.reject(new Error(`the connection closed (code ${event.code}) before the reply`));
-      }
+      if (this.socket !== socket) return; // replaced by a newer connection, which owns the events now
+      this.socket = null;
+      const unanswered = this.rejectPending(`the connection closed (code ${event.code}) before the reply`);
       this.dispatchEvent(new CustomEvent('close', {
-        detail: { code: event.code, reason: event.reason, wasClean: event.wasClean, opened: this.opened, unanswered: unanswered.length },
+        detail: { code: event.code, reason: event.reason, wasClean: event.wasClean, opened: this.opened, unanswered },
       }));
     });
+  }
+
+  /** Drops a socket the page no longer wants: its unanswered commands fail, its late events are ignored. */
+  forget(socket, why) {
+    this.socket = null;
+    this.rejectPending(why);
+    if (socket.readyState <= WebSocket.OPEN) socket.close(1000);
+  }
+
+  rejectPending(why) {
+    const unanswered = this.pending.splice(0);
+    for (const command of unanswered) command.reject(new Error(why));
+    return unanswered.length;
   }
 
   /**
