@@ -129,6 +129,7 @@ public sealed partial class Gateway : IAsyncDisposable
     {
         GatewayOptions options = _live.Current;
         _listener = Bind(() => Listener.Bind(options.Bind, options.Port, backlog: 512), $"{options.Bind} port {options.Port}");
+        _operator.Listening(new MainPortAddress(options.Bind, _listener.Port, _context.Tls is not null), options.OpsBind?.Address);
         if (options.OpsBind is { } ops)
         {
             try
@@ -163,15 +164,18 @@ public sealed partial class Gateway : IAsyncDisposable
         catch (SocketException ex) { throw new CannotListenException(where, ex); }
     }
 
-    /// <summary>Where the operator console is, or why it is not served (at start, and when a reload turns it on).</summary>
+    /// <summary>Where the operator console is (at start, and when a reload turns it on).</summary>
     private void LogConsole(GatewayOptions options)
     {
         if (!options.Console) return;
-        if (options.OpsBind is not null)
+        if (_opsListener is not null)
         {
-            // The page's WebSocket goes back to where the page came from; the ops listener has no daemon behind it.
-            _log.LogWarning("the operator console is not served: with --ops-bind the main port serves the operator endpoints to no one, "
-                            + "and the console cannot live on the ops listener (its WebSocket needs the main port)");
+            IPAddress ops = options.OpsBind!.Address;
+            string socketHost = ConsoleSocketTarget.ListensWherePageCameFrom(options.Bind, ops)
+                ? "the host the page was opened by" : ConsoleSocketTarget.UrlHost(options.Bind);
+            _log.LogInformation("operator console at / of the ops listener ({Address} port {OpsPort}), for any client that reaches it; "
+                                + "its WebSocket goes to the main port, port {Port} on {SocketHost}",
+                                ops, _opsListener.Port, Port, socketHost);
             return;
         }
         _log.LogInformation("operator console at {Scheme}://localhost:{Port}/ for clients on this machine (loopback)",

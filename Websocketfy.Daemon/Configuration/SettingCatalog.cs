@@ -209,8 +209,8 @@ internal static class SettingCatalog
             FormatValue = EndpointSyntax.Format,
         },
         Switch("console", "Serve the operator console, a web page to run SQL and look at files through this daemon, "
-                + "at a plain GET / on the main port, to loopback clients only (as /healthz and /metrics there); "
-                + "not served at all while --ops-bind is set.",
+                + "at a plain GET / where /healthz and /metrics are served: on the main port to loopback clients only, "
+                + "or with --ops-bind on the ops listener (its WebSocket then goes to the main port).",
             o => o.Console, (o, v) => o with { Console = v }),
     ];
 

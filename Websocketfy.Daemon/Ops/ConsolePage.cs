@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Websocketfy.Protocol.Http;
@@ -7,28 +8,38 @@ namespace Websocketfy.Daemon.Ops;
 /// <summary>
 /// The operator console (--console): one self-contained HTML page, assembled on first use from the
 /// sources embedded in the daemon (Ops/Console/), with a Content-Security-Policy that allows exactly
-/// its own inline scripts and style (by SHA-256), a WebSocket back to this daemon, and nothing else.
+/// its own inline scripts and style (by SHA-256), a WebSocket to this daemon's main port, and nothing else.
 /// </summary>
 internal sealed class ConsolePage
 {
     /// <summary>The template and the sources it inlines, by their {{name}} in the template.</summary>
     private const string TemplateName = "console.html";
 
+    /// <summary>Where the page learns the URL of its WebSocket; empty: the host and port that served the page.</summary>
+    internal const string GatewayMeta = "<meta name=\"websocketfy-gateway\" content=\"\">";
+
+    private static readonly KeyValuePair<string, string>[] FixedHeaders =
+    [
+        new("X-Content-Type-Options", "nosniff"),
+        new("Referrer-Policy", "no-referrer"),
+        new("Cache-Control", "no-store"),
+        new("Cross-Origin-Opener-Policy", "same-origin"),
+    ];
+
     private readonly byte[] _answer;
     private readonly byte[] _headAnswer;
+    /// <summary>The hash sources of the inline scripts and styles, the same whatever the WebSocket's target.</summary>
+    private readonly string _scripts, _styles;
 
-    private ConsolePage(string html, string policy)
+    private ConsolePage(string html)
     {
+        if (!html.Contains(GatewayMeta, StringComparison.Ordinal))
+            throw new InvalidOperationException("console template: no " + GatewayMeta);
         Html = html;
-        ContentSecurityPolicy = policy;
-        _answer = HttpResponses.Plain(200, "text/html; charset=utf-8", html,
-        [
-            new("Content-Security-Policy", policy),
-            new("X-Content-Type-Options", "nosniff"),
-            new("Referrer-Policy", "no-referrer"),
-            new("Cache-Control", "no-store"),
-            new("Cross-Origin-Opener-Policy", "same-origin"),
-        ]);
+        _scripts = string.Join(' ', InlineBlocks(html, "script").Select(HashSource));
+        _styles = string.Join(' ', InlineBlocks(html, "style").Select(HashSource));
+        ContentSecurityPolicy = PolicyFor("'self'");
+        _answer = Render(html, ContentSecurityPolicy);
         _headAnswer = HttpResponses.HeadOnly(_answer);
     }
 
@@ -36,15 +47,25 @@ internal sealed class ConsolePage
 
     public string ContentSecurityPolicy { get; }
 
-    /// <summary>The whole HTTP answer, built once: 200 with the page, or its head alone for HEAD.</summary>
+    /// <summary>The whole HTTP answer for the main port, built once: 200 with the page, or its head alone for HEAD.
+    /// The page's WebSocket goes back to where the page came from ('self').</summary>
     public byte[] Answer(bool headOnly) => headOnly ? _headAnswer : _answer;
 
-    /// <summary>Assembles the page from the daemon's embedded sources.</summary>
-    public static ConsolePage Load()
+    /// <summary>The answer for the ops listener: the page told to open its WebSocket at <paramref name="target"/>
+    /// (the main port), with a policy that allows exactly that. Built per request: the host comes from it.</summary>
+    public byte[] Answer(ConsoleSocketTarget target, bool headOnly)
     {
-        string html = Assemble(ReadSource(TemplateName), ReadSource);
-        return new ConsolePage(html, PolicyFor(html));
+        string html = Html.Replace(GatewayMeta,
+            $"<meta name=\"websocketfy-gateway\" content=\"{WebUtility.HtmlEncode(target.Url)}\">", StringComparison.Ordinal);
+        byte[] answer = Render(html, PolicyFor(target.ConnectSource));
+        return headOnly ? HttpResponses.HeadOnly(answer) : answer;
     }
+
+    /// <summary>Assembles the page from the daemon's embedded sources.</summary>
+    public static ConsolePage Load() => new(Assemble(ReadSource(TemplateName), ReadSource));
+
+    private static byte[] Render(string html, string policy) =>
+        HttpResponses.Plain(200, "text/html; charset=utf-8", html, [new("Content-Security-Policy", policy), .. FixedHeaders]);
 
     /// <summary>Replaces every {{name}} in the template with the source of that name.</summary>
     internal static string Assemble(string template, Func<string, string> source)
@@ -66,16 +87,13 @@ internal sealed class ConsolePage
     /// <summary>
     /// The policy for a page whose scripts and styles are all inline: each inline &lt;script&gt; and
     /// &lt;style&gt; is allowed by the SHA-256 of its text (CSP Level 3 hash sources), so no other
-    /// script can run, not even one injected into the page. connect-src 'self' covers ws: and wss: to
-    /// the same host and port; img-src data: only serves the empty favicon.
+    /// script can run, not even one injected into the page. <paramref name="connectSource"/> is where the
+    /// WebSocket may go: 'self' (ws: and wss: to the same host and port) on the main port, the main port's
+    /// origin on the ops listener; img-src data: only serves the empty favicon.
     /// </summary>
-    internal static string PolicyFor(string html)
-    {
-        string scripts = string.Join(' ', InlineBlocks(html, "script").Select(HashSource));
-        string styles = string.Join(' ', InlineBlocks(html, "style").Select(HashSource));
-        return $"default-src 'none'; script-src {scripts}; style-src {styles}; connect-src 'self'; img-src data:; "
-             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
-    }
+    private string PolicyFor(string connectSource) =>
+        $"default-src 'none'; script-src {_scripts}; style-src {_styles}; connect-src {connectSource}; img-src data:; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
 
     /// <summary>The text between each &lt;tag&gt; and &lt;/tag&gt; (the console's inline elements carry no attributes).</summary>
     internal static IEnumerable<string> InlineBlocks(string html, string tag)

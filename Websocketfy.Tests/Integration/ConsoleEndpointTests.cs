@@ -94,13 +94,19 @@ public sealed class ConsoleEndpointTests
     }
 
     [Test]
-    public async Task ConsoleOn_WithOpsBind_IsServedNowhere()
+    public async Task ConsoleOn_WithOpsBind_IsServedOnTheOpsListenerOnly_PointingAtTheMainPort()
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { Console = true, OpsBind = new IPEndPoint(IPAddress.Loopback, 0) });
         int ops = gateway.Gateway.OpsPort!.Value;
         string slash = await ExchangeAsync(gateway.Port, Plain("GET"));
         Assert.That(slash, Does.StartWith("HTTP/1.1 404 "));
-        Assert.That(slash, Is.EqualTo(await ExchangeAsync(gateway.Port, Plain("GET", "/index.html"))), "as any unknown path");
-        Assert.That(await ExchangeAsync(ops, Plain("GET")), Does.StartWith("HTTP/1.1 404 "));
+        Assert.That(slash, Is.EqualTo(await ExchangeAsync(gateway.Port, Plain("GET", "/index.html"))), "as any unknown path on the main port");
+        string page = await ExchangeAsync(ops, $"GET / HTTP/1.1\r\nHost: localhost:{ops}\r\n\r\n");
+        Assert.That(page, Does.StartWith("HTTP/1.1 200 OK\r\n"));
+        Assert.That(page, Does.Contain($"; connect-src ws://localhost:{gateway.Port};"));
+        Assert.That(Body(page), Does.Contain($"<meta name=\"websocketfy-gateway\" content=\"ws://localhost:{gateway.Port}/\">"));
+        string head = await ExchangeAsync(ops, $"HEAD / HTTP/1.1\r\nHost: localhost:{ops}\r\n\r\n");
+        Assert.That(head, Is.EqualTo(page[..(page.Length - Body(page).Length)]), "HEAD: the same head, no body");
+        Assert.That(await ExchangeAsync(ops, "GET / HTTP/1.0\r\n\r\n"), Does.StartWith("HTTP/1.1 400 ").And.Contain("Host header"));
     }
 }

@@ -73,7 +73,7 @@
 
   // ---- Connection ----------------------------------------------------------------------------
 
-  const gateway = new GatewayConnection(GatewayConnection.urlOfThisPage());
+  const gateway = new GatewayConnection(GatewayConnection.urlOfDaemon());
   $('endpoint').textContent = gateway.url;
 
   function setStatus(state, text) {

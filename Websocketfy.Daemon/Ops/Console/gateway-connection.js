@@ -10,8 +10,14 @@
 // the server close with 1000.
 // ---------------------------------------------------------------------------------------------
 class GatewayConnection extends EventTarget {
-  /** The daemon that served this page: same host and port, wss: when the page came over https. */
-  static urlOfThisPage() {
+  /**
+   * The daemon's main port. The daemon names it in the websocketfy-gateway meta element when the page came
+   * from its ops listener (--ops-bind), which has no gateway behind it; otherwise it is the host and port
+   * that served the page, wss: when the page came over https.
+   */
+  static urlOfDaemon() {
+    const named = document.querySelector('meta[name="websocketfy-gateway"]')?.content ?? '';
+    if (named !== '') return named;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     return `${scheme}//${location.host}/`;
   }
