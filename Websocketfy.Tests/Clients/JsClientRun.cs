@@ -8,8 +8,9 @@ namespace Websocketfy.Tests.Clients;
 public enum JsRuntime { Node, Chromium }
 
 /// <summary>
-/// Runs a scenario of Js/scenarios.mjs with the real clients/js/websocketfy.js, in Node (node-run.mjs)
-/// or in Chromium driven by playwright-core (chromium-run.mjs). .ci/run installs Chromium and
+/// Runs a scenario of Js/scenarios.mjs with the real clients/js/websocketfy.js, in Node (Js/node-run.mjs)
+/// or in Chromium driven by playwright-core (Browser/js-client.mjs, next to the other Browser tests'
+/// driver and its playwright-core). .ci/run installs Chromium and
 /// playwright-core; a missing one fails the test with the way to install it.
 /// </summary>
 internal static class JsClientRun
@@ -21,6 +22,8 @@ internal static class JsClientRun
 
     public static string Folder => Path.Combine(RepositoryPaths.Root, "Websocketfy.Tests", "Clients", "Js");
 
+    private static string BrowserFolder => Path.Combine(RepositoryPaths.Root, "Websocketfy.Tests", "Browser");
+
     /// <summary>What the scenario returned; fails the test when the script failed.</summary>
     public static async Task<JsonNode> RunAsync(JsRuntime runtime, string scenario, JsonObject arguments)
     {
@@ -29,7 +32,7 @@ internal static class JsClientRun
         string[] script = runtime switch
         {
             JsRuntime.Node => ["--experimental-websocket", Path.Combine(Folder, "node-run.mjs")],
-            _ => [Path.Combine(Folder, "chromium-run.mjs")],
+            _ => [Path.Combine(BrowserFolder, "js-client.mjs")],
         };
         if (runtime == JsRuntime.Chromium) RequireChromium();
         var run = await ChildProcess.RunAsync(node, [.. script, scenario, arguments.ToJsonString()], ScriptTimeout);
@@ -50,9 +53,9 @@ internal static class JsClientRun
         {
             Assert.Fail($"Chromium is not installed ({Chromium} missing). .ci/run installs it: apt-get install chromium");
         }
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "playwright-core")))
+        if (!Directory.Exists(Path.Combine(BrowserFolder, "node_modules", "playwright-core")))
         {
-            Assert.Fail("playwright-core is not installed. .ci/run installs it: npm ci --prefix Websocketfy.Tests/Clients/Js");
+            Assert.Fail("playwright-core is not installed. .ci/run installs it: npm ci --prefix Websocketfy.Tests/Browser");
         }
     }
 }

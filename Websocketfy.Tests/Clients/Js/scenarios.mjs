@@ -1,5 +1,5 @@
 // Scenarios for clients/js/websocketfy.js, run unchanged in Node (node-run.mjs) and in headless
-// Chromium (chromium-run.mjs). Each acts through the client's public API only and reports what it
+// Chromium (../../Browser/js-client.mjs). Each acts through the client's public API only and reports what it
 // saw as plain JSON; the C# tests (JsClientTests.cs) hold every expectation.
 
 /** Everything but resume, against a daemon with ARGS.file (small), ARGS.big (several chunks). */

@@ -1,6 +1,6 @@
-// Runs one scenario of scenarios.mjs with clients/js/websocketfy.js in Debian's headless Chromium
-// (/usr/bin/chromium, never a downloaded browser), driven by npm's playwright-core:
-//   node chromium-run.mjs SCENARIO ARGUMENTS_JSON
+// Runs one scenario of ../Clients/Js/scenarios.mjs with clients/js/websocketfy.js in Debian's headless
+// Chromium (/usr/bin/chromium, never a downloaded browser), driven by npm's playwright-core:
+//   node js-client.mjs SCENARIO ARGUMENTS_JSON
 // The page and both modules come from a small HTTP server of this script's on 127.0.0.1 (a secure
 // context, where SubtleCrypto exists, and a loopback page, which Chromium's local-network checks let
 // open sockets to the daemon on loopback). Prints one JSON line like node-run.mjs.
@@ -16,8 +16,8 @@ const TIMEOUT_MS = 240_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const served = {
   '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>websocketfy.js</title>' },
-  '/websocketfy.js': { type: 'text/javascript', body: readFileSync(join(here, '..', '..', '..', 'clients', 'js', 'websocketfy.js')) },
-  '/scenarios.mjs': { type: 'text/javascript', body: readFileSync(join(here, 'scenarios.mjs')) },
+  '/websocketfy.js': { type: 'text/javascript', body: readFileSync(join(here, '..', '..', 'clients', 'js', 'websocketfy.js')) },
+  '/scenarios.mjs': { type: 'text/javascript', body: readFileSync(join(here, '..', 'Clients', 'Js', 'scenarios.mjs')) },
 };
 
 const [name, argumentsJson] = process.argv.slice(2);
