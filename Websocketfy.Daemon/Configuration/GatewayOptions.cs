@@ -39,6 +39,11 @@ public sealed record GatewayOptions
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public bool RequireOrigin { get; init; }
 
+    /// <summary>Load balancers and reverse proxies whose word on the client address is taken. Empty = none.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+    /// <summary>Connections from trusted proxies begin with a PROXY protocol header (v1 or v2).</summary>
+    public bool ProxyProtocol { get; init; }
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>

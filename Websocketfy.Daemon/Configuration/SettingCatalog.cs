@@ -109,6 +109,31 @@ internal static class SettingCatalog
             Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
         },
 
+        // Behind a load balancer.
+        new Setting<IReadOnlyList<System.Net.IPNetwork>>
+        {
+            Key = "trusted-proxies", ValueName = "LIST",
+            Description = "Load balancers and reverse proxies (IP addresses or CIDR networks, comma-separated, repeatable) "
+                + "trusted to name the real client: by a PROXY protocol header with --proxy-protocol, otherwise by "
+                + "X-Forwarded-For (the rightmost address that is not a trusted proxy). The real client address is the one "
+                + "logged and counted by --max-connections-per-ip.",
+            DefaultNote = "empty = no proxy is trusted; X-Forwarded-For is ignored",
+            Parse = NetworkListSyntax.Parse,
+            Get = o => o.TrustedProxies,
+            Set = (o, v) => o with { TrustedProxies = v },
+            Combine = (earlier, more) => [.. earlier, .. more],
+            FormatValue = NetworkListSyntax.Format,
+        },
+        new Setting<bool>
+        {
+            Key = "proxy-protocol", ValueName = "true|false",
+            Description = "Connections from --trusted-proxies must begin with a PROXY protocol header, v1 or v2 "
+                + "(HAProxy's send-proxy, send-proxy-v2, check-send-proxy); without a valid one they are dropped. "
+                + "A PROXY header from any other address is refused with 400. Alone on the command line it means true.",
+            ImpliedValue = "true",
+            Parse = SwitchSyntax.Parse, Get = o => o.ProxyProtocol, Set = (o, v) => o with { ProxyProtocol = v }, FormatValue = SwitchSyntax.Format,
+        },
+
         new Setting<Microsoft.Extensions.Logging.LogLevel>
         {
             Key = "log-level", ValueName = "LEVEL",

@@ -63,6 +63,12 @@ public partial class SampleConfigTests : ResolverTestBase
 
         Assert.That(parsed.Assignments, Has.Count.EqualTo(SettingCatalog.All.Count));
         Assert.That(options.AllowedOrigins, Is.Empty);
-        Assert.That(options with { SpoolDirectory = defaults.SpoolDirectory, AllowedOrigins = defaults.AllowedOrigins }, Is.EqualTo(defaults));
+        Assert.That(options.TrustedProxies, Is.Empty);
+        Assert.That(options with
+        {
+            SpoolDirectory = defaults.SpoolDirectory,
+            AllowedOrigins = defaults.AllowedOrigins,
+            TrustedProxies = defaults.TrustedProxies,
+        }, Is.EqualTo(defaults));
     }
 }
