@@ -9,21 +9,7 @@ namespace Websocketfy.Daemon.Configuration.Syntax;
 internal static class NetworkListSyntax
 {
     /// <summary>An empty or blank text is an empty list.</summary>
-    public static Parsed<IReadOnlyList<IPNetwork>> Parse(string text)
-    {
-        var networks = new List<IPNetwork>();
-        foreach (Range range in text.AsSpan().Split(','))
-        {
-            string item = text[range].Trim();
-            if (item.Length == 0)
-                continue;
-            Parsed<IPNetwork> network = ParseNetwork(item);
-            if (!network.Succeeded)
-                return Parsed<IReadOnlyList<IPNetwork>>.Fail(network.Problem!);
-            networks.Add(network.Value);
-        }
-        return networks;
-    }
+    public static Parsed<IReadOnlyList<IPNetwork>> Parse(string text) => ListSyntax.Parse(text, ParseNetwork);
 
     public static string Format(IReadOnlyList<IPNetwork> networks) => string.Join(", ", networks);
 
