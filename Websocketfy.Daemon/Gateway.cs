@@ -7,6 +7,7 @@ using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Sessions;
+using Websocketfy.Protocol.Addresses;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon;
@@ -40,7 +41,7 @@ public sealed class Gateway : IAsyncDisposable
         _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
         var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
         _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
-                                      _pool, Metrics, policy, _registry, loggers);
+                                      _pool, Metrics, policy, _registry, new TrustedProxies(options.TrustedProxies), loggers);
     }
 
     public Metrics Metrics { get; }
@@ -87,24 +88,26 @@ public sealed class Gateway : IAsyncDisposable
     private void Admit(Socket socket)
     {
         socket.NoDelay = true;
-        var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (!_limiter.TryEnter(address))
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        var peer = new IPEndPoint(AddressText.Canonical(remote?.Address ?? IPAddress.None), remote?.Port ?? 0);
+        // A trusted proxy relays many clients: its connections count against the per-address limit
+        // under the client's address, once the PROXY header or X-Forwarded-For has named it.
+        ConnectionSlot? slot = _limiter.TryEnter(_context.TrustedProxies.Contains(peer.Address) ? null : peer.Address);
+        if (slot is null)
         {
             Metrics.ConnectionRejected();
             _ = RejectBusyAsync(socket);
             return;
         }
         Metrics.ConnectionAccepted();
-        var session = new Session(socket, address, _context);
+        var session = new Session(socket, peer, slot, _context);
         _registry.Add(session);
-        _ = RunSessionAsync(session, address);
+        _ = RunSessionAsync(session, slot);
     }
 
-    private async Task RunSessionAsync(Session session, IPAddress address)
+    private static async Task RunSessionAsync(Session session, ConnectionSlot slot)
     {
-        try { await session.RunAsync().ConfigureAwait(false); }
-        finally { _limiter.Leave(address); }
+        using (slot) await session.RunAsync().ConfigureAwait(false);
     }
 
     /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>

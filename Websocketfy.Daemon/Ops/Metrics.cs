@@ -9,7 +9,7 @@ namespace Websocketfy.Daemon.Ops;
 /// </summary>
 public sealed class Metrics
 {
-    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _handshakesFailed;
+    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _handshakesFailed, _proxyHeadersRejected;
     private long _commandsFile, _commandsSql, _commandsBlank, _commandsQuit;
     private long _fileBytesSent, _sqlReplyBytes, _filesNotFound, _sqlFailures;
     private long _backendConnectionsOpen, _backendConnectionsOpened, _backendConnectionsDiscarded;
@@ -23,6 +23,7 @@ public sealed class Metrics
     public void ConnectionEnded() => Interlocked.Decrement(ref _connectionsActive);
     public void ConnectionRejected() => Interlocked.Increment(ref _connectionsRejected);
     public void HandshakeFailed() => Interlocked.Increment(ref _handshakesFailed);
+    public void ProxyHeaderRejected() => Interlocked.Increment(ref _proxyHeadersRejected);
     public void PlainHttpRequest() => Interlocked.Increment(ref _plainHttpRequests);
 
     public void FileCommand() => Interlocked.Increment(ref _commandsFile);
@@ -67,6 +68,7 @@ public sealed class Metrics
         Counter(text, "websocketfy_connections_rejected_total", "Connections refused by a connection limit (503).", _connectionsRejected);
         Gauge(text, "websocketfy_connections_active", "Connections currently open.", _connectionsActive);
         Counter(text, "websocketfy_handshakes_failed_total", "Upgrade requests answered with a 4xx.", _handshakesFailed);
+        Counter(text, "websocketfy_proxy_headers_rejected_total", "Connections from trusted proxies dropped for a missing or invalid PROXY protocol header.", _proxyHeadersRejected);
         Counter(text, "websocketfy_plain_http_requests_total", "Plain HTTP requests (operator endpoints).", _plainHttpRequests);
         text.Append("# HELP websocketfy_commands_total Client commands by kind.\n# TYPE websocketfy_commands_total counter\n");
         Labelled(text, "websocketfy_commands_total", "kind", "file", _commandsFile);

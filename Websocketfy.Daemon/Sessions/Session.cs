@@ -3,9 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
+using Websocketfy.Protocol.Proxy;
 
 namespace Websocketfy.Daemon.Sessions;
 
@@ -25,7 +27,6 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
-    private readonly string _peer;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -35,12 +36,17 @@ internal sealed partial class Session
     private int _commandCount;
     private long _bytesReceived;
 
-    public Session(Socket socket, IPAddress peerAddress, SessionContext context)
+    /// <param name="peer">The TCP peer, IPv4 clients of a dual-stack socket already as plain IPv4.</param>
+    /// <param name="slot">The connection's place in the limits, taken at accept.</param>
+    public Session(Socket socket, IPEndPoint peer, ConnectionSlot slot, SessionContext context)
     {
         _socket = socket;
         _context = context;
-        // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
-        _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
+        _peerEndPoint = peer;
+        _slot = slot;
+        _client = peer.Address;
+        _peer = peer.ToString();
+        _fromTrustedProxy = context.TrustedProxies.Contains(peer.Address);
         _stream = new NetworkStream(socket, ownsSocket: false);
         _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
@@ -59,7 +65,14 @@ internal sealed partial class Session
         Task commandLoop = Task.CompletedTask;
         try
         {
-            byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
+            byte[]? leftover;
+            // One deadline for everything before the upgrade: the PROXY header, then the request head.
+            using (var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
+            {
+                handshakeDeadline.CancelAfter(_context.Options.HandshakeTimeout);
+                if (ExpectsProxyHeader && !await ReadProxyHeaderAsync(handshakeDeadline.Token).ConfigureAwait(false)) return;
+                leftover = await HandshakeAsync(handshakeDeadline.Token).ConfigureAwait(false);
+            }
             if (leftover is null) return;
             _state = SessionState.Open;
             _context.SessionLog.LogDebug("{Peer} open", _peer);
@@ -87,12 +100,13 @@ internal sealed partial class Session
 
     /// <summary>Reads and answers the HTTP head. Returns the bytes that followed the head (the first
     /// frames) when the connection was upgraded, or null when it was answered over plain HTTP.</summary>
-    private async Task<byte[]?> HandshakeAsync()
+    private async Task<byte[]?> HandshakeAsync(CancellationToken deadline)
     {
         var parser = new RequestHeadParser(_context.Options.MaxHeaderSize);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        deadline.CancelAfter(_context.Options.HandshakeTimeout);
+        // The first bytes, to tell a PROXY header sent where none is expected from a malformed request.
+        byte[] start = new byte[ProxySignature.Version2.Length];
+        int startLength = 0;
         try
         {
             while (true)
@@ -100,7 +114,7 @@ internal sealed partial class Session
                 int n;
                 try
                 {
-                    n = await _stream.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
+                    n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
                 {
@@ -109,6 +123,9 @@ internal sealed partial class Session
                 }
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
+                int kept = Math.Min(n, start.Length - startLength);
+                buffer.AsSpan(0, kept).CopyTo(start.AsSpan(startLength));
+                startLength += kept;
                 var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
                 switch (status)
                 {
@@ -116,6 +133,9 @@ internal sealed partial class Session
                         continue;
                     case HeadParseStatus.TooLarge:
                         await RefuseAsync(431, "Request header fields too large").ConfigureAwait(false);
+                        return null;
+                    case HeadParseStatus.Malformed when ProxySignature.StartsHeader(start.AsSpan(0, startLength)):
+                        await RefuseUnexpectedProxyHeaderAsync().ConfigureAwait(false);
                         return null;
                     case HeadParseStatus.Malformed:
                         await RefuseAsync(400, "Malformed HTTP request").ConfigureAwait(false);
@@ -132,6 +152,8 @@ internal sealed partial class Session
 
     private async Task<byte[]?> AnswerHeadAsync(RequestHead head, byte[] afterHead)
     {
+        ReadForwardedFor(head);
+        if (!await CountClientAsync().ConfigureAwait(false)) return null;
         var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
         switch (decision.Outcome)
         {

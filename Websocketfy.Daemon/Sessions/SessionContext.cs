@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 
@@ -16,6 +17,7 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    TrustedProxies trustedProxies,
     ILoggerFactory loggers)
 {
     public GatewayOptions Options { get; } = options;
@@ -25,6 +27,7 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    public TrustedProxies TrustedProxies { get; } = trustedProxies;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }

@@ -30,11 +30,13 @@ public sealed class GatewayHarness : IAsyncDisposable
     /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
     /// <param name="peer">The SiREN peer's options (faults, ...).</param>
     /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
+    /// <param name="loggers">Where the daemon logs (e.g. a <see cref="CapturedLog"/>); silent by default.</param>
     public static async Task<GatewayHarness> StartAsync(
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
-        Action<TempTree>? populate = null)
+        Action<TempTree>? populate = null,
+        ILoggerFactory? loggers = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
@@ -52,7 +54,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, TestLogging.Factory);
+        var gateway = new Gateway(options, loggers ?? TestLogging.Factory);
         gateway.Start();
         return new GatewayHarness(siren, files, gateway, options);
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -25,16 +26,22 @@ public sealed class RawWsClient : IDisposable
 
     public Socket Socket => _socket;
 
-    public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true)
+    /// <summary>The upgrade request of a well-behaved client; extra header lines (each ending in CRLF) go before the blank line.</summary>
+    public static byte[] UpgradeRequest(string extraHeaders = "") => Encoding.ASCII.GetBytes(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+
+    /// <param name="from">The local address to connect from: any of 127.0.0.0/8 is this machine, so tests can
+    /// play several clients (127.0.0.2, 127.0.0.3, ...) that the daemon tells apart by address.</param>
+    public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true, IPAddress? from = null)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync("127.0.0.1", port);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
+        await socket.ConnectAsync(IPAddress.Loopback, port);
         var client = new RawWsClient(socket);
         if (upgrade)
         {
-            await client.SendRawAsync(Encoding.ASCII.GetBytes(
-                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+            await client.SendRawAsync(UpgradeRequest());
             string head = await client.ReadHttpHeadAsync();
             if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
         }
