@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Websocketfy.Daemon.Configuration;
 
@@ -106,18 +105,10 @@ public partial class ManPageTests
         await File.WriteAllTextAsync(path, await RunAsync("--man"));
         try
         {
-            var start = new ProcessStartInfo("man", ["--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", path])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true,
-            };
-            start.Environment["MANWIDTH"] = "80";
-            using var man = Process.Start(start)!;
-            Task<string> output = man.StandardOutput.ReadToEndAsync();
-            string warnings = await man.StandardError.ReadToEndAsync();
-            await output;
-            await man.WaitForExitAsync();
-            Assert.That(man.ExitCode, Is.Zero, warnings);
-            Assert.That(warnings, Is.Empty);
+            var man = await Interop.ChildProcess.RunAsync("man", ["--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", path],
+                                                          environment: new Dictionary<string, string?> { ["MANWIDTH"] = "80" });
+            Assert.That(man.ExitCode, Is.Zero, man.ToString());
+            Assert.That(man.StandardError, Is.Empty);
         }
         finally
         {
