@@ -164,9 +164,10 @@ public sealed class SegmentedReplyTests
     {
         // PROTOCOL.md accepts this: with one byte per read, a value that is the prompt text ends the
         // reply at that byte. The rest then arrives on an idle pooled connection, which must be
-        // discarded so the next command does not read the leftovers as its reply.
+        // discarded so the next command does not read the leftovers as its reply. The bytes come
+        // 25 ms apart so that even a busy machine reads them one at a time.
         await using var gateway = await GatewayHarness.StartAsync(
-            peer: new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(1) });
+            peer: new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(25) });
         await using var client = await gateway.ConnectAsync();
         Assert.That((await client.RequestAsync("SELECT 'Siren::SQL> ' AS v")).Text, Is.EqualTo("v\n"));
         await Task.Delay(200);

@@ -19,7 +19,7 @@ internal static class ChildProcess
     /// input as "quit" and closes at once, before any reply arrives, when stdin is /dev/null.</remarks>
     /// <param name="environment">Variables to set (or, with a null value, remove) for the child.</param>
     public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null,
-                                                     IReadOnlyDictionary<string, string?>? environment = null)
+                                                     string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -27,6 +27,7 @@ internal static class ChildProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())

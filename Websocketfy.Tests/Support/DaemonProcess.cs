@@ -19,15 +19,20 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
+    public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
+
     public int Id => _process.Id;
 
     /// <summary>Everything the daemon wrote to stderr so far.</summary>
     public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
 
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
+    /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(DaemonPath);
+        start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -54,10 +59,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
     }
 
-    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
+    [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
     public async Task<int> WaitUntilListeningAsync()
     {
         var exited = _process.WaitForExitAsync();

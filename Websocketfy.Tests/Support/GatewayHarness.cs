@@ -9,19 +9,23 @@ namespace Websocketfy.Tests.Support;
 
 /// <summary>
 /// The real daemon (in-process, on an ephemeral loopback port) in front of the SiREN-protocol peer
-/// and a real temporary file tree. Everything talks over real sockets.
+/// (or of another SiREN server, such as the real one) and a real temporary file tree. Everything
+/// talks over real sockets.
 /// </summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
-    private GatewayHarness(SirenPeerServer siren, TempTree files, Gateway gateway, GatewayOptions options)
+    private readonly SirenPeerServer? _siren;
+
+    private GatewayHarness(SirenPeerServer? siren, TempTree files, Gateway gateway, GatewayOptions options)
     {
-        Siren = siren;
+        _siren = siren;
         Files = files;
         Gateway = gateway;
         Options = options;
     }
 
-    public SirenPeerServer Siren { get; }
+    /// <summary>The SiREN peer the daemon relays to (not for a harness made by <see cref="StartInFrontOf"/>).</summary>
+    public SirenPeerServer Siren => _siren ?? throw new InvalidOperationException("this daemon relays to a SiREN server the harness does not own");
     public TempTree Files { get; }
     public Gateway Gateway { get; }
     public GatewayOptions Options { get; }
@@ -41,6 +45,19 @@ public sealed class GatewayHarness : IAsyncDisposable
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
+        return Start(siren, siren.Port, configure, populate, loggers);
+    }
+
+    /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
+    public static GatewayHarness StartInFrontOf(
+        int sirenPort,
+        Func<GatewayOptions, GatewayOptions>? configure = null,
+        Action<TempTree>? populate = null) =>
+        Start(null, sirenPort, configure, populate, loggers: null);
+
+    private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
+                                        Action<TempTree>? populate, ILoggerFactory? loggers)
+    {
         var files = new TempTree();
         populate?.Invoke(files);
         var options = new GatewayOptions
@@ -48,7 +65,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             Bind = IPAddress.Loopback,
             Port = 0,
             SirenHost = "127.0.0.1",
-            SirenPort = siren.Port,
+            SirenPort = sirenPort,
             Root = files.Root,
             SirenConnectTimeout = TimeSpan.FromSeconds(2),
             CloseTimeout = TimeSpan.FromSeconds(2),
@@ -64,7 +81,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
-        await Siren.DisposeAsync();
+        if (_siren is not null) await _siren.DisposeAsync();
         Files.Dispose();
     }
 }

@@ -32,7 +32,7 @@ internal static class FaultyReplies
     // A strict prefix of what the faithful reply would have been, never all of it.
     private static void WritePrefix(IReplySink sink, SirenReply reply, int requested)
     {
-        byte[] body = SirenWire.EncodeBody(reply.Body);
+        byte[] body = SirenWire.EncodeBody(reply);
         byte[] whole = reply.WritePrompt ? [.. body, .. SirenWire.Prompt] : body;
         if (whole.Length < 2)
         {
