@@ -19,6 +19,7 @@ public sealed record RawFrame(bool Fin, int Opcode, byte[] Payload)
 public sealed class RawWsClient : IDisposable
 {
     private readonly Socket _socket;
+    private Stream? _tls;
     private readonly byte[] _buffer = new byte[1 << 20];
     private int _start, _end;
 
@@ -48,11 +49,34 @@ public sealed class RawWsClient : IDisposable
         return client;
     }
 
+    /// <summary>Connects from <paramref name="from"/> and speaks TLS (any server certificate accepted: test
+    /// certificates are self-signed), then upgrades like <see cref="ConnectAsync"/>.</summary>
+    public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from)
+    {
+        var client = await ConnectAsync(port, upgrade: false, from: from);
+        var tls = new System.Net.Security.SslStream(new NetworkStream(client._socket, ownsSocket: false), leaveInnerStreamOpen: false,
+                                                    (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        client._tls = tls;
+        await client.SendRawAsync(UpgradeRequest());
+        string head = await client.ReadHttpHeadAsync();
+        if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
+        return client;
+    }
+
     public async Task SendRawAsync(byte[] bytes)
     {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(bytes);
+            return;
+        }
         int sent = 0;
         while (sent < bytes.Length) sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
     }
+
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _tls is not null ? _tls.ReadAsync(buffer, ct) : _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 
     /// <summary>Builds a client frame (masked unless told otherwise).</summary>
     public static byte[] Frame(int opcode, byte[] payload, bool fin = true, bool mask = true, int rsv = 0)
@@ -116,7 +140,7 @@ public sealed class RawWsClient : IDisposable
         {
             while (true)
             {
-                int n = await _socket.ReceiveAsync(_buffer, SocketFlags.None, cts.Token);
+                int n = await ReceiveAsync(_buffer, cts.Token);
                 if (n == 0) return true;
             }
         }
@@ -160,13 +184,18 @@ public sealed class RawWsClient : IDisposable
         while (_end < needed)
         {
             int n;
-            try { n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct); }
+            try { n = await ReceiveAsync(_buffer.AsMemory(_end), ct); }
             catch (SocketException) { return false; }
+            catch (IOException) { return false; }
             if (n == 0) return false;
             _end += n;
         }
         return true;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 }
