@@ -44,7 +44,18 @@ internal static class HelpEpilog
             $"{ExitCodes.Software}  unexpected internal fault",
             $"{ExitCodes.SpoolUnusable}  --spool-directory missing or not writable",
             $"{ExitCodes.Config}  config file missing, unreadable or wrong, a bad WEBSOCKETFY_* value,",
-            "    or settings that contradict each other",
+            "    or settings that contradict each other; also a TLS certificate or key that cannot be used",
+            "    (missing, unreadable, not PEM, encrypted, not matching each other, or only one of the two",
+            "    given); the message names the file",
+        ]),
+        new("Reloading", "RELOADING",
+        [
+            "SIGHUP (systemctl reload) reads the config file, the environment the daemon was started",
+            "with and the TLS certificate and key again. New connections and commands use the new",
+            "values; open connections stay. A configuration with an error changes nothing (the error",
+            "is logged). These settings need a restart (a change is logged and ignored):",
+            "  " + string.Join(", ", SettingCatalog.All.Where(s => !s.ReloadsLive).Select(s => s.OptionName))
+                + ", and turning TLS on or off",
         ]),
     ];
 

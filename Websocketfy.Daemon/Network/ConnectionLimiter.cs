@@ -1,11 +1,14 @@
 using System.Net;
+using Websocketfy.Daemon.Configuration;
 
 namespace Websocketfy.Daemon.Network;
 
 /// <summary>max-connections and max-connections-per-ip. A connection takes its slot at accept and gives it
 /// back at teardown (<see cref="ConnectionSlot"/>). A connection relayed by a trusted proxy is counted against
-/// max-connections at accept, and against the per-address limit once the client's address is known.</summary>
-internal sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
+/// max-connections at accept, and against the per-address limit once the client's address is known.
+/// The limits are read at each check, so a reload applies them to the next connection (lowering them
+/// closes nobody: the connections above the new limit end on their own).</summary>
+internal sealed class ConnectionLimiter(LiveOptions live)
 {
     private readonly Dictionary<IPAddress, int> _perAddress = [];
     private int _total;
@@ -13,9 +16,10 @@ internal sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
     /// <param name="address">The client, or null when it is not known yet (the peer is a trusted proxy).</param>
     public ConnectionSlot? TryEnter(IPAddress? address)
     {
+        GatewayOptions options = live.Current;
         lock (_perAddress)
         {
-            if (_total >= maxTotal || (address is not null && !TryCount(address))) return null;
+            if (_total >= options.MaxConnections || (address is not null && !TryCount(address, options))) return null;
             _total++;
             return new ConnectionSlot(this, address);
         }
@@ -24,7 +28,8 @@ internal sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
     /// <summary>Counts a connection against the per-address limit once its client address is known.</summary>
     public bool TryAttribute(IPAddress address)
     {
-        lock (_perAddress) return TryCount(address);
+        GatewayOptions options = live.Current;
+        lock (_perAddress) return TryCount(address, options);
     }
 
     public void Leave(IPAddress? address)
@@ -38,10 +43,10 @@ internal sealed class ConnectionLimiter(int maxTotal, int maxPerAddress)
         }
     }
 
-    private bool TryCount(IPAddress address)
+    private bool TryCount(IPAddress address, GatewayOptions options)
     {
         _perAddress.TryGetValue(address, out int count);
-        if (count >= maxPerAddress) return false;
+        if (count >= options.MaxConnectionsPerIp) return false;
         _perAddress[address] = count + 1;
         return true;
     }

@@ -86,10 +86,15 @@ internal sealed partial class Session
     /// is either a forged client address or a load balancer pointed at the wrong setting.</summary>
     private async Task RefuseUnexpectedProxyHeaderAsync()
     {
+        LogUnexpectedProxyHeader();
+        await RefuseAsync(400, "PROXY protocol header not accepted from this address").ConfigureAwait(false);
+    }
+
+    private void LogUnexpectedProxyHeader()
+    {
         string why = ExpectsProxyHeader ? "a second one, after the header already read"
             : _fromTrustedProxy ? "proxy-protocol is off"
             : $"{_peerEndPoint.Address} is not in trusted-proxies";
         _context.SessionLog.LogWarning("{Peer} refused: PROXY protocol header, but {Why}", _peer, why);
-        await RefuseAsync(400, "PROXY protocol header not accepted from this address").ConfigureAwait(false);
     }
 }

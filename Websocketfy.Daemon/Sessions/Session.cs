@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -47,8 +48,11 @@ internal sealed partial class Session
         _client = peer.Address;
         _peer = peer.ToString();
         _fromTrustedProxy = context.TrustedProxies.Contains(peer.Address);
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
+        var network = new NetworkStream(socket, ownsSocket: false);
+        // With TLS every byte passes through the SslStream; the socket stays for peeking (the PROXY header,
+        // the first TLS byte) and TCP_INFO.
+        _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
+        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         _commands = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(context.Options.MaxQueuedCommands)
         {
@@ -65,14 +69,7 @@ internal sealed partial class Session
         Task commandLoop = Task.CompletedTask;
         try
         {
-            byte[]? leftover;
-            // One deadline for everything before the upgrade: the PROXY header, then the request head.
-            using (var handshakeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
-            {
-                handshakeDeadline.CancelAfter(_context.Options.HandshakeTimeout);
-                if (ExpectsProxyHeader && !await ReadProxyHeaderAsync(handshakeDeadline.Token).ConfigureAwait(false)) return;
-                leftover = await HandshakeAsync(handshakeDeadline.Token).ConfigureAwait(false);
-            }
+            byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
             if (leftover is null) return;
             _state = SessionState.Open;
             _context.SessionLog.LogDebug("{Peer} open", _peer);
@@ -98,11 +95,33 @@ internal sealed partial class Session
     private static bool IsConnectionFault(Exception ex) =>
         ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ConnectionClosingException;
 
-    /// <summary>Reads and answers the HTTP head. Returns the bytes that followed the head (the first
-    /// frames) when the connection was upgraded, or null when it was answered over plain HTTP.</summary>
-    private async Task<byte[]?> HandshakeAsync(CancellationToken deadline)
+    /// <summary>The PROXY header (from a trusted proxy with --proxy-protocol), the TLS handshake (when the port
+    /// speaks TLS), then the HTTP head read and answered, all within handshake-timeout. Returns the bytes that followed the head (the first frames) when the connection was
+    /// upgraded, or null when it ended here (answered over plain HTTP, refused, timed out).</summary>
+    private async Task<byte[]?> HandshakeAsync()
     {
-        var parser = new RequestHeadParser(_context.Options.MaxHeaderSize);
+        var options = _context.Options;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        deadline.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            if (ExpectsProxyHeader && !await ReadProxyHeaderAsync(deadline.Token).ConfigureAwait(false))
+                return null;
+            if (_stream is SslStream tls && !await SecureAsync(tls, deadline.Token).ConfigureAwait(false))
+                return null;
+            return await ReadHeadAsync(options.MaxHeaderSize, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFault(ex) && deadline.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            // A client that never finishes (TLS or HTTP) gives its connection slot back.
+            EndBecause("handshake timeout");
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadHeadAsync(int maxHeaderSize, CancellationToken deadline)
+    {
+        var parser = new RequestHeadParser(maxHeaderSize);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
         // The first bytes, to tell a PROXY header sent where none is expected from a malformed request.
         byte[] start = new byte[ProxySignature.Version2.Length];
@@ -111,16 +130,7 @@ internal sealed partial class Session
         {
             while (true)
             {
-                int n;
-                try
-                {
-                    n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
-                {
-                    EndBecause("handshake timeout");
-                    return null;
-                }
+                int n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
                 int kept = Math.Min(n, start.Length - startLength);
@@ -205,6 +215,9 @@ internal sealed partial class Session
     private async Task TearDownAsync(Task commandLoop)
     {
         if (Interlocked.Exchange(ref _tornDown, 1) == 1) return;
+        // After a complete close handshake the peer is reading: under TLS it gets a close_notify too.
+        if (_context.Tls is not null && _sender.CloseSent && _closeReceived)
+            await _sender.ShutdownSendAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         _state = SessionState.Closed;
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
         _sender.Abort();

@@ -110,6 +110,47 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
+    public void Hangup()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Lines written so far; give it to <see cref="WaitForLineAsync"/> to wait for a later line only.</summary>
+    public int LineCount { get { lock (_stderr) return _stderr.Count; } }
+
+    /// <summary>Waits until a line after the first <paramref name="skip"/> contains <paramref name="text"/>
+    /// and returns it; fails with everything the daemon wrote when none does within the bound (30 s).</summary>
+    public async Task<string> WaitForLineAsync(string text, int skip = 0, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_stderr)
+            {
+                for (int i = skip; i < _stderr.Count; i++)
+                {
+                    if (_stderr[i].Contains(text, StringComparison.Ordinal)) return _stderr[i];
+                }
+            }
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)) || _process.HasExited)
+                throw new InvalidOperationException($"the daemon wrote no line with \"{text}\":\n{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The daemon's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim()) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM in /proc/PID/status");
+    }
+
     /// <summary>A port nothing listens on right now.</summary>
     public static int FreePort()
     {

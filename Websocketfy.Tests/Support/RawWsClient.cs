@@ -51,9 +51,11 @@ public sealed class RawWsClient : IDisposable
 
     /// <summary>Connects from <paramref name="from"/> and speaks TLS (any server certificate accepted: test
     /// certificates are self-signed), then upgrades like <see cref="ConnectAsync"/>.</summary>
-    public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from)
+    /// <param name="beforeTls">Bytes sent in the clear before the TLS handshake (a PROXY protocol header).</param>
+    public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from, byte[]? beforeTls = null)
     {
         var client = await ConnectAsync(port, upgrade: false, from: from);
+        if (beforeTls is not null) await client.SendRawAsync(beforeTls);
         var tls = new System.Net.Security.SslStream(new NetworkStream(client._socket, ownsSocket: false), leaveInnerStreamOpen: false,
                                                     (_, _, _, _) => true);
         await tls.AuthenticateAsClientAsync("localhost");

@@ -182,6 +182,37 @@ public class ProxyProtocolTests
     }
 
     [Test]
+    public async Task HeaderBeforeTls_IsReadOnTheRawConnection_ThenTlsAndTheUpgradeFollow()
+    {
+        using var pki = new TestPki();
+        var credentials = pki.Issue();
+        var (gateway, log) = await StartAsync(proxyProtocol: true,
+            configure: o => o with { TlsCertificate = credentials.CertificatePath, TlsKey = credentials.KeyPath });
+        await using var _ = gateway;
+
+        using (var client = await RawWsClient.ConnectTlsAsync(gateway.Port, Proxy, beforeTls: V2From("203.0.113.7", 4433)))
+        {
+            Assert.That(await QueryAsync(client), Does.StartWith(Images));
+            await QuitAsync(client);
+        }
+        Assert.That(await log.WaitForAsync("ended after"), Does.Contain("connection 203.0.113.7:4433 via 127.0.0.1:"));
+    }
+
+    [Test]
+    public async Task HeaderFromAnUntrustedAddressOnATlsPort_IsRefusedAsPlainTextAndLogged()
+    {
+        using var pki = new TestPki();
+        var credentials = pki.Issue();
+        var (gateway, log) = await StartAsync(proxyProtocol: true,
+            configure: o => o with { TlsCertificate = credentials.CertificatePath, TlsKey = credentials.KeyPath });
+        await using var _ = gateway;
+
+        var (client, head) = await UpgradeAsync(gateway.Port, Stranger, V2From("203.0.113.7", 1));
+        using (client) Assert.That(head, Does.StartWith("HTTP/1.1 400 "));
+        Assert.That(await log.WaitForAsync("refused: PROXY protocol header"), Does.Contain("127.0.0.2 is not in trusted-proxies"));
+    }
+
+    [Test]
     public async Task PerAddressLimit_CountsTheClientsTheProxyNames_NotTheProxy()
     {
         var (gateway, log) = await StartAsync(proxyProtocol: true, configure: o => o with { MaxConnectionsPerIp = 2 });
