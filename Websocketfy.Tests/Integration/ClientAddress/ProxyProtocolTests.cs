@@ -185,9 +185,7 @@ public class ProxyProtocolTests
     public async Task HeaderBeforeTls_IsReadOnTheRawConnection_ThenTlsAndTheUpgradeFollow()
     {
         using var pki = new TestPki();
-        var credentials = pki.Issue();
-        var (gateway, log) = await StartAsync(proxyProtocol: true,
-            configure: o => o with { TlsCertificate = credentials.CertificatePath, TlsKey = credentials.KeyPath });
+        var (gateway, log) = await StartWithTlsAsync(pki);
         await using var _ = gateway;
 
         using (var client = await RawWsClient.ConnectTlsAsync(gateway.Port, Proxy, beforeTls: V2From("203.0.113.7", 4433)))
@@ -202,9 +200,7 @@ public class ProxyProtocolTests
     public async Task HeaderFromAnUntrustedAddressOnATlsPort_IsRefusedAsPlainTextAndLogged()
     {
         using var pki = new TestPki();
-        var credentials = pki.Issue();
-        var (gateway, log) = await StartAsync(proxyProtocol: true,
-            configure: o => o with { TlsCertificate = credentials.CertificatePath, TlsKey = credentials.KeyPath });
+        var (gateway, log) = await StartWithTlsAsync(pki);
         await using var _ = gateway;
 
         var (client, head) = await UpgradeAsync(gateway.Port, Stranger, V2From("203.0.113.7", 1));
@@ -264,6 +260,13 @@ public class ProxyProtocolTests
             }
             await WaitUntilAsync(() => gateway.Gateway.SessionCount == 0);
         }
+    }
+
+    private static Task<(GatewayHarness Gateway, CapturedLog Log)> StartWithTlsAsync(TestPki pki)
+    {
+        var credentials = pki.Issue();
+        return StartAsync(proxyProtocol: true,
+            configure: o => o with { TlsCertificate = credentials.CertificatePath, TlsKey = credentials.KeyPath });
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
