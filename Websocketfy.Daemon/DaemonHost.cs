@@ -106,6 +106,12 @@ internal static class DaemonHost
         {
             return new Gateway(live, loggers);
         }
+        catch (StartupException ex)
+        {
+            stderr.WriteLine($"websocketfy: {ex.Message}");
+            exitCode = ex.ExitCode;
+            return null;
+        }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
             stderr.WriteLine($"websocketfy: root {live.Current.Root} is not usable: {ex.Message}");

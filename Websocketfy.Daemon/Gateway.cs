@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
@@ -28,35 +30,60 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
+    /// <summary>The brute-force brake, kept across the access controls reloads make.</summary>
+    private readonly AuthFailureLimiter _authLimiter;
+    private readonly ILogger _auditLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IReloadParticipant> _reloadParticipants = [];
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
 
-    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable)
-    /// and, with TLS, reads the certificate and key (throws <see cref="TlsCredentialsException"/>).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers) { }
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable),
+    /// with TLS reads the certificate and key (throws <see cref="TlsCredentialsException"/>), and loads the
+    /// tokens file or JWT keys and opens the audit log (throws <see cref="StartupException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers, TimeProvider.System) { }
 
     /// <param name="live">The settings in force; the host may read them too (the log level), and
     /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
-    public Gateway(LiveOptions live, ILoggerFactory loggers)
+    public Gateway(LiveOptions live, ILoggerFactory loggers) : this(live, loggers, TimeProvider.System) { }
+
+    /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
+    internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock) : this(new LiveOptions(options), loggers, clock) { }
+
+    private Gateway(LiveOptions live, ILoggerFactory loggers, TimeProvider clock)
     {
         GatewayOptions options = live.Current;
         _live = live;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
         var files = new FileTree(options.Root);
         Metrics = new Metrics();
+        _authLimiter = new AuthFailureLimiter(clock);
+        _auditLog = loggers.CreateLogger("Websocketfy.Audit");
+        AccessControl access;
+        try { access = AccessControl.Create(options, Metrics, _authLimiter); }
+        catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
+        AuditLog? audit = null;
+        if (options.AuditLog is { } auditPath)
+        {
+            try { audit = AuditLog.Open(auditPath, Metrics, _auditLog); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException(ExitCodes.AuditLogUnusable, $"audit log {auditPath} cannot be opened: {ex.Message}");
+            }
+        }
         ILogger sirenLog = loggers.CreateLogger("Websocketfy.Siren");
         _pool = new SirenPool(options, Metrics, sirenLog);
         _limiter = new ConnectionLimiter(live);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, sirenLog),
-                                      _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), loggers, tls);
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), access, audit, clock, loggers, tls);
         if (tls is not null) _reloadParticipants.Add(tls);
         _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
         _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
         _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
     }
 
     public Metrics Metrics { get; }
@@ -78,6 +105,8 @@ public sealed partial class Gateway : IAsyncDisposable
         _listener = Listener.Bind(options.Bind, options.Port, backlog: 512);
         // Warnings first: whoever waits for the "listening" line has them by then.
         WarnIfEveryOriginAllowed(options);
+        WarnIfOpenWithoutAuth(options);
+        _log.LogInformation("{Access}; audit trail {Audit}", _context.Access.Describe(), _context.Audit?.Path ?? "off");
         _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
                             options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
                             _context.Files.RealRoot, options.SirenHost, options.SirenPort);
@@ -177,6 +206,8 @@ public sealed partial class Gateway : IAsyncDisposable
             await WaitAsync(_registry.WhenEmpty(), options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         _pool.Dispose();
+        // After the drain: every command's line is queued; it reaches the file before the process ends.
+        if (_context.Audit is { } audit) await audit.CompleteAsync().ConfigureAwait(false);
         _log.LogInformation("stopped");
     }
 

@@ -44,6 +44,11 @@ internal sealed class CommandLineDefinition
         Root.Options.Add(CheckConfigOption);
         // The man page, for the package build; hidden because it is not for day-to-day use.
         Root.Options.Add(new Option<bool>("--man") { Hidden = true, Action = new PrintManPageAction(this) });
+        Root.Subcommands.Add(Auth.TokenCommand.Create());
+        // A command with subcommands but no action of its own makes the parser ask for a subcommand.
+        // The daemon is the root's action: CommandLine.RunAsync sets the real one; this one only keeps
+        // a parse for options alone (OptionsResolver) free of that complaint.
+        Root.SetAction(_ => ExitCodes.Ok);
 
         foreach (Option option in Root.Options)
         {

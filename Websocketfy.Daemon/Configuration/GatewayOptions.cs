@@ -50,6 +50,23 @@ public sealed record GatewayOptions
     /// <summary>Connections from trusted proxies begin with a PROXY protocol header (v1 or v2).</summary>
     public bool ProxyProtocol { get; init; }
 
+    public Auth.AuthMode Auth { get; init; } = Websocketfy.Daemon.Auth.AuthMode.None;
+    /// <summary>--auth token: lines "NAME ROLE SHA256-HEX".</summary>
+    public string? TokensFile { get; init; }
+    /// <summary>--auth jwt: the JWKS file with the issuer's public keys.</summary>
+    public string? JwtKeys { get; init; }
+    public string? JwtIssuer { get; init; }
+    public string? JwtAudience { get; init; }
+    public string JwtNameClaim { get; init; } = "sub";
+    public string JwtRoleClaim { get; init; } = "role";
+    /// <summary>Roles beyond the built-in viewer, admin and files.</summary>
+    public IReadOnlyList<Auth.RoleDefinition> Roles { get; init; } = [];
+
+    /// <summary>The audit trail file (JSON lines); null = none.</summary>
+    public string? AuditLog { get; init; }
+    /// <summary>Put the SQL text itself in the audit trail, not only its SHA-256.</summary>
+    public bool AuditSqlText { get; init; }
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>

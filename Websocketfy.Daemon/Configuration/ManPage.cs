@@ -29,6 +29,17 @@ internal static class ManPage
             page.Append(".TP\n").Append(Term(option)).Append('\n').Append(Escape(option.Description ?? "")).Append('\n');
         }
 
+        if (definition.Root.Subcommands.Count > 0)
+        {
+            page.Append(".SH COMMANDS\n");
+            foreach ((string usage, Command command) in Commands(definition.Root, "websocketfy"))
+            {
+                page.Append(".TP\n").Append(Escape(usage)).Append('\n').Append(Escape(command.Description ?? "")).Append('\n');
+                foreach (Argument argument in command.Arguments)
+                    page.Append(".br\n").Append(Escape($"{argument.Name}: {argument.Description}")).Append('\n');
+            }
+        }
+
         foreach (HelpEpilog.Section section in HelpEpilog.Sections)
         {
             page.Append(".SH ").Append(section.ManTitle).Append("\n.nf\n");
@@ -43,6 +54,20 @@ internal static class ManPage
                 page.Append(i == 0 ? "" : ".PP\n").Append(Escape(paragraphs[i])).Append('\n');
         }
         return page.ToString();
+    }
+
+    /// <summary>Every subcommand below <paramref name="parent"/>, depth first, with its usage as "websocketfy token
+    /// new NAME ROLE" (what "websocketfy token new --help" shows as its usage, less the brackets).</summary>
+    public static IEnumerable<(string Usage, Command Command)> Commands(Command parent, string path)
+    {
+        foreach (Command command in parent.Subcommands)
+        {
+            if (command.Hidden) continue;
+            string commandPath = path + " " + command.Name;
+            string usage = string.Join(' ', command.Arguments.Select(a => a.Name).Prepend(commandPath));
+            yield return (usage, command);
+            foreach (var below in Commands(command, commandPath)) yield return below;
+        }
     }
 
     /// <summary>The options --help lists, in its order: the daemon's own, then the built-in --help and --version.</summary>

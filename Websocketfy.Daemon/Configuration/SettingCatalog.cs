@@ -124,15 +124,59 @@ internal static class SettingCatalog
             FormatValue = OriginListSyntax.Format,
             ReloadsLive = true,
         },
-        new Setting<bool>
+        Switch("require-origin", "Refuse upgrade requests that carry no Origin header (wscat and scripts send none).",
+            o => o.RequireOrigin, (o, v) => o with { RequireOrigin = v }),
+
+        // Who the client is and what it may do.
+        new Setting<Auth.AuthMode>
         {
-            Key = "require-origin", ValueName = "true|false",
-            Description = "Refuse upgrade requests that carry no Origin header (wscat and scripts send none). "
-                + "Alone on the command line it means true.",
-            ImpliedValue = "true",
-            Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
+            Key = "auth", ValueName = "MODE",
+            Description = "How clients prove who they are: none (every client is admin), token (bearer tokens listed in --tokens-file) "
+                + "or jwt (JSON Web Tokens checked against --jwt-keys). The credential goes in an Authorization: Bearer header, "
+                + "an access_token query parameter or a websocketfy_token cookie.",
+            Parse = AuthModeSyntax.Parse, Get = o => o.Auth, Set = (o, v) => o with { Auth = v }, FormatValue = AuthModeSyntax.Format,
             ReloadsLive = true,
         },
+        OptionalFile("tokens-file", "For --auth token: lines \"NAME ROLE SHA256-HEX\" ('#' comments), the SHA-256 of each token, "
+                + "never the token ('websocketfy token new NAME ROLE' makes one). Re-read on SIGHUP.",
+            o => o.TokensFile, (o, v) => o with { TokensFile = v }),
+        OptionalFile("jwt-keys", "For --auth jwt: JWKS file with the issuer's public keys (RSA, or EC P-256); no network fetch. Re-read on SIGHUP.",
+            o => o.JwtKeys, (o, v) => o with { JwtKeys = v }),
+        OptionalText("jwt-issuer", "TEXT", "For --auth jwt: the iss a token must carry (required).",
+            o => o.JwtIssuer, (o, v) => o with { JwtIssuer = v }),
+        OptionalText("jwt-audience", "TEXT", "For --auth jwt: the aud a token must carry (required).",
+            o => o.JwtAudience, (o, v) => o with { JwtAudience = v }),
+        new Setting<string>
+        {
+            Key = "jwt-name-claim", ValueName = "CLAIM",
+            Description = "For --auth jwt: the claim that names the identity.",
+            Parse = TextSyntax.NonEmpty, Get = o => o.JwtNameClaim, Set = (o, v) => o with { JwtNameClaim = v }, FormatValue = v => v,
+            ReloadsLive = true,
+        },
+        new Setting<string>
+        {
+            Key = "jwt-role-claim", ValueName = "CLAIM",
+            Description = "For --auth jwt: the claim that holds the role (a string, or an array of role names whose permissions add up).",
+            Parse = TextSyntax.NonEmpty, Get = o => o.JwtRoleClaim, Set = (o, v) => o with { JwtRoleClaim = v }, FormatValue = v => v,
+            ReloadsLive = true,
+        },
+        new Setting<IReadOnlyList<Auth.RoleDefinition>>
+        {
+            Key = "role", ValueName = "NAME=PERMS",
+            Description = "A role beyond the built-in viewer (files, sql-read), admin (all) and files (files): "
+                + "NAME=perm,perm with permissions files, sql-read (SELECT, DESC), sql-write (every other SQL); repeatable.",
+            DefaultNote = "none",
+            Parse = RoleSyntax.Parse, Get = o => o.Roles, Set = (o, v) => o with { Roles = v },
+            Combine = RoleSyntax.Combine, FormatValue = RoleSyntax.Format,
+            ReloadsLive = true,
+        },
+
+        // Who did what.
+        OptionalFile("audit-log", "Append one JSON line per command and per connection attempt to FILE (who, from where, what, "
+                + "outcome, duration); re-opened on SIGHUP for logrotate.",
+            o => o.AuditLog, (o, v) => o with { AuditLog = v }),
+        Switch("audit-sql-text", "Put the SQL text itself in the audit log, not only its SHA-256 (SQL can hold patient identifiers).",
+            o => o.AuditSqlText, (o, v) => o with { AuditSqlText = v }),
 
         // Behind a load balancer.
         new Setting<IReadOnlyList<System.Net.IPNetwork>>
@@ -202,9 +246,32 @@ internal static class SettingCatalog
         Parse = text => DurationSyntax.Parse(text, zeroMeansOff), Get = get, Set = set, FormatValue = DurationSyntax.Format, ReloadsLive = true,
     };
 
+    /// <summary>An on/off setting; alone on the command line it means true.</summary>
+    private static Setting<bool> Switch(string key, string description,
+        Func<GatewayOptions, bool> get, Func<GatewayOptions, bool, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "true|false", Description = description + " Alone on the command line it means true.",
+        ImpliedValue = "true", Parse = SwitchSyntax.Parse, Get = get, Set = set, FormatValue = SwitchSyntax.Format, ReloadsLive = true,
+    };
+
+    private static Setting<string?> OptionalFile(string key, string description,
+        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "FILE", Description = description, DefaultNote = "none",
+        Parse = text => text.Length == 0 ? (string?)null : ParsePath(text) is { Succeeded: true } path ? path.Value : Parsed<string?>.Fail(ParsePath(text).Problem!),
+        Get = get, Set = set, FormatValue = v => v ?? "", ReloadsLive = true,
+    };
+
+    private static Setting<string?> OptionalText(string key, string valueName, string description,
+        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = valueName, Description = description, DefaultNote = "none",
+        Parse = TextSyntax.OptionalText, Get = get, Set = set, FormatValue = v => v ?? "", ReloadsLive = true,
+    };
+
     /// <summary>Paths are taken as written; whether they are usable is checked once all sources are merged.</summary>
     private static Parsed<string> ParsePath(string text) =>
-        text.Length == 0 ? Parsed<string>.Fail("empty value (expected a directory path)")
+        text.Length == 0 ? Parsed<string>.Fail("empty value (expected a path)")
         : text.Contains('\0') ? Parsed<string>.Fail("the path contains a NUL character")
         : text;
 

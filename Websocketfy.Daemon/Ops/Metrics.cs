@@ -15,6 +15,13 @@ public sealed class Metrics
     private long _backendConnectionsOpen, _backendConnectionsOpened, _backendConnectionsDiscarded;
     private long _openFiles, _spoolFilesOpen, _bytesReceived, _bytesSent, _plainHttpRequests;
     private readonly long[] _closeCodes = new long[CloseCodeSlots.Length];
+    private readonly long[] _authFailures = new long[AuthFailureSlots.Length];
+    private long _deniedFiles, _deniedSqlRead, _deniedSqlWrite;
+    private long _auditLinesWritten, _auditLinesLost, _auditFailing;
+
+    // Every refusal reason of Auth.AuthFailure but None, in enum order.
+    private static readonly Auth.AuthFailure[] AuthFailureSlots =
+        [Auth.AuthFailure.Missing, Auth.AuthFailure.Invalid, Auth.AuthFailure.Expired, Auth.AuthFailure.Forbidden, Auth.AuthFailure.RateLimited];
 
     // The close codes worth a series of their own; anything else lands in "other".
     private static readonly ushort[] CloseCodeSlots = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 0];
@@ -55,6 +62,22 @@ public sealed class Metrics
         Interlocked.Increment(ref _closeCodes[slot < 0 ? CloseCodeSlots.Length - 1 : slot]);
     }
 
+    internal void AuthFailed(Auth.AuthFailure reason) => Interlocked.Increment(ref _authFailures[Array.IndexOf(AuthFailureSlots, reason)]);
+
+    internal void PermissionDenied(Protocol.Access.Permissions needed)
+    {
+        switch (needed)
+        {
+            case Protocol.Access.Permissions.Files: Interlocked.Increment(ref _deniedFiles); break;
+            case Protocol.Access.Permissions.SqlRead: Interlocked.Increment(ref _deniedSqlRead); break;
+            default: Interlocked.Increment(ref _deniedSqlWrite); break;
+        }
+    }
+
+    public void AuditLinesWritten(long n) => Interlocked.Add(ref _auditLinesWritten, n);
+    public void AuditLinesLost(long n) => Interlocked.Add(ref _auditLinesLost, n);
+    public void AuditFailing(bool failing) => Interlocked.Exchange(ref _auditFailing, failing ? 1 : 0);
+
     public long ActiveConnections => Interlocked.Read(ref _connectionsActive);
     public long OpenBackendConnections => Interlocked.Read(ref _backendConnectionsOpen);
     public long OpenFiles => Interlocked.Read(ref _openFiles);
@@ -91,6 +114,18 @@ public sealed class Metrics
         for (int i = 0; i < CloseCodeSlots.Length - 1; i++)
             Labelled(text, "websocketfy_closes_total", "code", CloseCodeSlots[i].ToString(CultureInfo.InvariantCulture), _closeCodes[i]);
         Labelled(text, "websocketfy_closes_total", "code", "other", _closeCodes[^1]);
+        text.Append("# HELP websocketfy_auth_failures_total Upgrade requests refused for who the client is, by reason "
+                    + "(missing: 401 without credential; invalid, expired: 401 invalid_token; forbidden: 403; rate_limited: 429).\n"
+                    + "# TYPE websocketfy_auth_failures_total counter\n");
+        for (int i = 0; i < AuthFailureSlots.Length; i++)
+            Labelled(text, "websocketfy_auth_failures_total", "reason", Auth.AuthFailureNames.Label(AuthFailureSlots[i]), _authFailures[i]);
+        text.Append("# HELP websocketfy_permission_denied_total Commands refused because the role lacks the permission they need.\n"
+                    + "# TYPE websocketfy_permission_denied_total counter\n");
+        foreach (var (permission, count) in (ReadOnlySpan<(string, long)>)[("files", _deniedFiles), ("sql-read", _deniedSqlRead), ("sql-write", _deniedSqlWrite)])
+            Labelled(text, "websocketfy_permission_denied_total", "permission", permission, count);
+        Counter(text, "websocketfy_audit_lines_written_total", "Audit trail lines written to --audit-log.", _auditLinesWritten);
+        Counter(text, "websocketfy_audit_lines_lost_total", "Audit trail lines lost (the file could not be written, e.g. a full disk, or the queue was full).", _auditLinesLost);
+        Gauge(text, "websocketfy_audit_failing", "1 while the audit log cannot be written, else 0.", _auditFailing);
         return text.ToString();
     }
 

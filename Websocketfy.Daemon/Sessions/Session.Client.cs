@@ -19,6 +19,8 @@ internal sealed partial class Session
     private readonly IPEndPoint _peerEndPoint;
     private readonly ConnectionSlot _slot;
     private readonly bool _fromTrustedProxy;
+    /// <summary>The client's address: what connection limits, the brute-force brake, the operator-endpoint
+    /// policy, the audit trail and the logs see. The TCP peer, unless a trusted proxy names another.</summary>
     private IPAddress _client;
     private string _peer;
 

@@ -4,6 +4,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
@@ -28,6 +30,12 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
+    private Identity _identity = Identity.Anonymous;
+    /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
+    private DateTimeOffset? _credentialEndsAt;
+    /// <summary>The bearer token the connection was admitted with, kept (never logged) so a reload can check it
+    /// again; null under --auth none.</summary>
+    private string? _credential;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
@@ -168,6 +176,7 @@ internal sealed partial class Session
         switch (decision.Outcome)
         {
             case HandshakeOutcome.Upgrade:
+                if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
@@ -181,6 +190,39 @@ internal sealed partial class Session
                 await RefuseAsync(decision.StatusCode, decision.Reason).ConfigureAwait(false);
                 return null;
         }
+    }
+
+    /// <summary>Who the client is, decided before the upgrade; a refusal is answered here (401, 403, 429).
+    /// Neither the log nor the audit trail ever gets the credential itself.</summary>
+    private async Task<bool> AdmitAsync(RequestHead head)
+    {
+        Admission admission = await _context.Access.AdmitAsync(head, _client).ConfigureAwait(false);
+        _context.Audit?.Write(new AuditRecord
+        {
+            Time = _context.Clock.GetUtcNow(), Event = "connect", Client = _client.ToString(),
+            Identity = admission.Identity?.Name, Role = admission.Identity?.Role,
+            Outcome = admission.Identity is null ? "refused" : "ok", Status = admission.Status,
+            Detail = admission.Identity is null ? AuthFailureNames.Label(admission.Failure) + ": " + admission.Detail : null,
+        });
+        if (admission.Identity is { } identity)
+        {
+            _identity = identity;
+            _credential = admission.Credential;
+            _credentialEndsAt = identity.ExpiresAt + JwtValidator.ClockSkew;
+            if (_context.Access.Mode != AuthMode.None)
+                _context.SessionLog.LogInformation("{Peer} authenticated as {Identity} (role {Role}) by {Carrier}",
+                    _peer, LogText.Escape(identity.Name), LogText.Escape(identity.Role), admission.Carrier);
+            return true;
+        }
+        if (admission.BlockStarted)
+            _context.SessionLog.LogWarning("{Client} blocked for {Seconds} s after {Failures} authentication failures within a minute",
+                _client, (int)AuthFailureLimiter.BlockFor.TotalSeconds, AuthFailureLimiter.MaxFailures);
+        _context.SessionLog.Log(admission.Failure == AuthFailure.RateLimited ? LogLevel.Debug : LogLevel.Information,
+            "{Peer} refused {Status} ({Reason}): {Detail}", _peer, admission.Status, AuthFailureNames.Label(admission.Failure), LogText.Escape(admission.Detail));
+        _context.Metrics.HandshakeFailed();
+        EndBecause($"handshake refused {admission.Status}");
+        await WriteHttpAsync(admission.Refusal!).ConfigureAwait(false);
+        return false;
     }
 
     private async Task RefuseAsync(int status, string reason)

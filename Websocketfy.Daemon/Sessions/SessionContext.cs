@@ -9,9 +9,10 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
 
-/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters.
-/// Settings are read through <see cref="Options"/>, the live set a reload replaces; the file tree,
-/// handshake policy and TLS certificate are replaced by a reload too, so read them when they are used.</summary>
+/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, access control
+/// and the audit trail. Settings are read through <see cref="Options"/>, the live set a reload replaces; the file
+/// tree, handshake policy, TLS certificate, access control and audit log are replaced by a reload too, so read
+/// them when they are used.</summary>
 internal sealed class SessionContext(
     LiveOptions live,
     FileTree files,
@@ -21,6 +22,9 @@ internal sealed class SessionContext(
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
     TrustedProxies trustedProxies,
+    Auth.AccessControl access,
+    Audit.AuditLog? audit,
+    TimeProvider clock,
     ILoggerFactory loggers,
     TlsEndpoint? tls = null)
 {
@@ -33,6 +37,12 @@ internal sealed class SessionContext(
     public HandshakePolicy HandshakePolicy { get; internal set; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
     public TrustedProxies TrustedProxies { get; } = trustedProxies;
+    /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>
+    public Auth.AccessControl Access { get; internal set; } = access;
+    /// <summary>The audit trail; null without --audit-log.</summary>
+    public Audit.AuditLog? Audit { get; internal set; } = audit;
+    /// <summary>Wall-clock time for token expiry (a test can move it).</summary>
+    public TimeProvider Clock { get; } = clock;
     /// <summary>Null when the port speaks plain ws://.</summary>
     public TlsEndpoint? Tls { get; } = tls;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");

@@ -19,6 +19,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>WEBSOCKETFY_TEST_DAEMON=/path/to/native/websocketfy runs the process tests against a published
+    /// native binary instead of the built assembly (the AOT smoke test; see README).</summary>
+    public static string? NativeDaemon => Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_DAEMON") is { Length: > 0 } path ? path : null;
+
     /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
     public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
 
@@ -31,8 +35,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
     public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(program ?? DaemonPath);
+        // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
+        string? native = program is null ? NativeDaemon : null;
+        var start = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        if (native is null) start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -104,16 +110,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => Signal("TERM");
 
     /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
-    public void Hangup()
+    public void Hangup() => Signal("HUP");
+
+    private void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString()]);
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString()]);
         kill.WaitForExit();
     }
 

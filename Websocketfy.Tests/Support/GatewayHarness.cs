@@ -40,12 +40,13 @@ public sealed class GatewayHarness : IAsyncDisposable
         SirenPeerOptions? peer = null,
         bool startSiren = true,
         Action<TempTree>? populate = null,
+        TimeProvider? clock = null,
         ILoggerFactory? loggers = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return Start(siren, siren.Port, configure, populate, loggers);
+        return Start(siren, siren.Port, configure, populate, clock, loggers);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
@@ -53,10 +54,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         int sirenPort,
         Func<GatewayOptions, GatewayOptions>? configure = null,
         Action<TempTree>? populate = null) =>
-        Start(null, sirenPort, configure, populate, loggers: null);
+        Start(null, sirenPort, configure, populate, null, null);
 
     private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
-                                        Action<TempTree>? populate, ILoggerFactory? loggers)
+                                        Action<TempTree>? populate, TimeProvider? clock, ILoggerFactory? loggers)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -71,12 +72,16 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, loggers ?? TestLogging.Factory);
+        var gateway = new Gateway(options, loggers ?? TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
         return new GatewayHarness(siren, files, gateway, options);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
+
+    /// <summary>Connects with "Authorization: Bearer TOKEN".</summary>
+    public Task<WsClient> ConnectWithTokenAsync(string token) =>
+        WsClient.ConnectAsync(Port, "/", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
     public async ValueTask DisposeAsync()
     {

@@ -7,12 +7,19 @@ namespace Websocketfy.Tests.Daemon.Configuration;
 /// (the --help text, the man page with its roff markup taken off) and fail when they disagree.</summary>
 public partial class ManPageTests
 {
-    private static async Task<string> RunAsync(string argument)
+    private static async Task<string> RunAsync(params string[] arguments)
     {
         var stdout = new StringWriter();
-        int code = await CommandLine.RunAsync([argument], (_, _) => Task.FromResult(ExitCodes.Software), stdout, new StringWriter(), TestEnvironment.Empty);
-        Assert.That(code, Is.EqualTo(ExitCodes.Ok), argument);
+        int code = await CommandLine.RunAsync(arguments, (_, _) => Task.FromResult(ExitCodes.Software), stdout, new StringWriter(), TestEnvironment.Empty);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), string.Join(' ', arguments));
         return stdout.ToString();
+    }
+
+    /// <summary>The lines of one block of --help ("Description:", "Arguments:", ...), without their indentation.</summary>
+    private static List<string> HelpBlock(string help, string title)
+    {
+        var lines = help.Split('\n');
+        return lines.SkipWhile(line => line != title).Skip(1).TakeWhile(line => line.Trim().Length > 0).Select(line => line.Trim()).ToList();
     }
 
     /// <summary>The --help option list: (names, value placeholder, description), in order. Help does not wrap
@@ -68,6 +75,36 @@ public partial class ManPageTests
 
         Assert.That(help, Has.Count.EqualTo(SettingCatalog.All.Count + 4), "every setting, --config, --check-config, --help, --version");
         Assert.That(man, Is.EqualTo(help));
+    }
+
+    [Test]
+    public async Task ManPageCommands_AreTheSubcommandsOfHelp_WithTheirDescriptionsAndArguments()
+    {
+        string[] man = (await RunAsync("--man")).Split('\n');
+        var commands = HelpBlock(await RunAsync("--help"), "Commands:");
+        Assert.That(commands, Is.Not.Empty, "websocketfy has subcommands (token)");
+        int section = Array.IndexOf(man, ".SH COMMANDS");
+        Assert.That(section, Is.GreaterThan(0));
+        var entries = new List<string>();
+        for (int i = section + 1; i < man.Length && !man[i].StartsWith(".SH", StringComparison.Ordinal); i++)
+            if (man[i] == ".TP") entries.Add(Plain(man[i + 1]));
+
+        // Each command as its own --help shows it: description, usage, arguments.
+        foreach (string entry in entries)
+        {
+            string[] words = entry.Split(' ');
+            string[] path = words.Skip(1).TakeWhile(word => word == word.ToLowerInvariant()).ToArray();
+            string help = await RunAsync([.. path, "--help"]);
+            int at = Array.FindIndex(man, line => Plain(line) == entry);
+            Assert.That(Plain(man[at + 1]), Is.EqualTo(HelpBlock(help, "Description:").Single()), entry);
+            // In a test run the program is called "testhost": the usage is compared from the command on.
+            string usage = HelpBlock(help, "Usage:").Single().Replace("<", "").Replace(">", "").Replace(" [command]", "").Replace(" [options]", "");
+            Assert.That(usage[usage.IndexOf(' ')..], Is.EqualTo(entry["websocketfy".Length..]), entry);
+            var arguments = HelpBlock(help, "Arguments:").Select(line => Regex.Replace(line, @"^<(\S+)>\s+", "$1: ")).ToList();
+            var manArguments = man.Skip(at + 2).TakeWhile(line => line == ".br" || !line.StartsWith('.')).Where(line => line != ".br").Select(Plain).ToList();
+            Assert.That(manArguments, Is.EqualTo(arguments), entry);
+        }
+        Assert.That(entries.Select(e => e.Split(' ')[1]).Distinct(), Is.EquivalentTo(commands.Select(c => c.Split(' ')[0])));
     }
 
     [Test]
