@@ -28,6 +28,8 @@ public sealed record GatewayOptions
     public int SirenPoolSize { get; init; } = 16;
     public TimeSpan SirenConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan SirenTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often an idle daemon checks that SiREN still answers; zero = only client traffic tells.</summary>
+    public TimeSpan SirenProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Reply bytes kept in memory per command before spooling to a temporary file.</summary>
     public int SpoolMemoryLimit { get; init; } = 4 * 1024 * 1024;
     public string SpoolDirectory { get; init; } = Path.GetTempPath();
@@ -68,6 +70,11 @@ public sealed record GatewayOptions
     public bool AuditSqlText { get; init; }
 
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+    public Ops.LogFormat LogFormat { get; init; } = Ops.LogFormat.Auto;
+
+    /// <summary>Null = /healthz and /metrics on the main port, loopback clients only; else only on this
+    /// separate plain-HTTP listener.</summary>
+    public IPEndPoint? OpsBind { get; init; }
 
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>
     public string? ConfigFile { get; init; }

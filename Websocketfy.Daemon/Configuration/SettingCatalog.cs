@@ -12,8 +12,8 @@ internal static class SettingCatalog
         new Setting<int>
         {
             Key = "port", ValueName = "PORT",
-            Description = "TCP port for WebSocket clients and the operator endpoints (/healthz, /metrics); "
-                + "0 = any free port (the daemon logs the port it got).",
+            Description = "TCP port for WebSocket clients (and, for loopback clients, the operator endpoints /healthz "
+                + "and /metrics unless --ops-bind moves them); 0 = any free port (the daemon logs the port it got).",
             Parse = PortSyntax.ParseListenPort, Get = o => o.Port, Set = (o, v) => o with { Port = v }, FormatValue = Invariant,
         },
         new Setting<System.Net.IPAddress>
@@ -83,6 +83,10 @@ internal static class SettingCatalog
             o => o.SirenConnectTimeout, (o, v) => o with { SirenConnectTimeout = v }),
         Duration("siren-timeout", "Longest silence from SiREN while a reply is due; then the reply is \"SiREN server did not answer\".",
             o => o.SirenTimeout, (o, v) => o with { SirenTimeout = v }),
+        Duration("siren-probe-interval", "How often the daemon checks SiREN when no command has reached it for that long "
+            + "(an idle pooled connection, or a new connection and its greeting), so /healthz notices it going down or "
+            + "coming back; 0 = only client commands tell.",
+            o => o.SirenProbeInterval, (o, v) => o with { SirenProbeInterval = v }, zeroMeansOff: true),
         Size("spool-memory-limit", "Reply bytes kept in memory per command for a slow client before the rest goes to a temporary file; 0 = always a file.",
             o => o.SpoolMemoryLimit, (o, v) => o with { SpoolMemoryLimit = (int)v }, min: 0, max: int.MaxValue),
         new Setting<string>
@@ -211,6 +215,25 @@ internal static class SettingCatalog
             Description = "Least severe log messages written: " + LogLevelSyntax.Names + ".",
             Parse = LogLevelSyntax.Parse, Get = o => o.LogLevel, Set = (o, v) => o with { LogLevel = v }, FormatValue = LogLevelSyntax.Format,
             ReloadsLive = true,
+        },
+        new Setting<Ops.LogFormat>
+        {
+            Key = "log-format", ValueName = "FORMAT",
+            Description = "How log lines are written to stderr: simple (timestamped lines), systemd (each line starts with "
+                + "its syslog priority, <6> ..., for journald) or json (one object per line with the structured fields, for "
+                + "log shippers); auto = systemd when stderr is the journal ($JOURNAL_STREAM), else simple.",
+            Parse = LogFormatSyntax.Parse, Get = o => o.LogFormat, Set = (o, v) => o with { LogFormat = v }, FormatValue = LogFormatSyntax.Format,
+        },
+
+        // Operators.
+        new Setting<System.Net.IPEndPoint?>
+        {
+            Key = "ops-bind", ValueName = "ADDR:PORT",
+            Description = "Serve /healthz and /metrics on this separate plain-HTTP listener, to any client that reaches it "
+                + "(a Prometheus scraper on the LAN), and no longer on the main port. IPv6 in brackets: [::1]:9100.",
+            DefaultNote = "none: on the main port, to loopback clients only",
+            Parse = EndpointSyntax.ParseOptionalListenEndpoint, Get = o => o.OpsBind, Set = (o, v) => o with { OpsBind = v },
+            FormatValue = EndpointSyntax.Format,
         },
     ];
 

@@ -52,7 +52,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             {
                 return ("file changed while being sent", false, null);
             }
-            context.Metrics.FileBytes(file.Length);
+            context.Metrics.FileSent(file.Length);
             return ($"sent {file.Length} bytes", true, file.Length);
         }
         finally

@@ -17,6 +17,7 @@ internal sealed partial class Session
 {
     private volatile bool _commandRunning;
     private volatile bool _draining;
+    private int _drainBegun;
     private long _lastActivityAt;
 
     /// <summary>Answers commands strictly in order, one reply message each (QUIT excepted).</summary>
@@ -130,6 +131,7 @@ internal sealed partial class Session
                     break;
             }
         }
+        _context.Metrics.CommandDuration(command.Kind, clock.Elapsed);
         _context.CommandLog.LogInformation("{Peer} {Identity} command {Kind}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
             _peer, LogText.Escape(_identity.Name), command.Kind, message.Payload.Length, clock.Elapsed.TotalMilliseconds, outcome);
         if (_context.Audit is { } audit)
@@ -257,15 +259,18 @@ internal sealed partial class Session
         catch (Exception ex) when (IsConnectionFault(ex)) { Abort(reason); }
     }
 
-    /// <summary>Daemon shutdown, first phase: finish what was asked, then close with 1001.</summary>
+    /// <summary>Daemon shutdown, first phase: finish what was asked, then close with 1001. Runs once (the drain
+    /// and a session upgraded just as it began may both ask). A session still handshaking is left to finish
+    /// its request: an upgrade gets 503 and /healthz its "draining" answer, which is what a load balancer
+    /// needs to see; handshake-timeout bounds it.</summary>
     public void BeginDrain()
     {
+        if (_state == SessionState.Handshake) return;
+        if (Interlocked.Exchange(ref _drainBegun, 1) == 1) return;
         _draining = true;
         // Wakes the command loop so an idle session closes at once.
         if (!_commandRunning && _commands.Reader.Count == 0 && _state == SessionState.Open)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "server shutting down");
-        else if (_state == SessionState.Handshake)
-            Abort("server shutting down");
     }
 
     /// <summary>Daemon shutdown, last phase: whatever is still open is closed now.</summary>

@@ -40,6 +40,7 @@ internal sealed partial class Session
 
     private volatile SessionState _state = SessionState.Handshake;
     private int _tornDown;
+    private bool _upgraded;
     private ushort _closeCodeSent;
     private string? _endReason;
     private int _commandCount;
@@ -80,7 +81,13 @@ internal sealed partial class Session
             byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
             if (leftover is null) return;
             _state = SessionState.Open;
+            _upgraded = true;
+            _context.Metrics.SessionOpened();
             _context.SessionLog.LogDebug("{Peer} open", _peer);
+            // Upgraded just as the drain began: the drain's pass over the sessions may have seen this one still
+            // handshaking. The barrier pairs with Lifecycle.BeginDraining, so one side or the other sees it.
+            Interlocked.MemoryBarrier();
+            if (_context.Lifecycle.IsDraining) BeginDrain();
             commandLoop = RunCommandLoopAsync();
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
@@ -123,6 +130,7 @@ internal sealed partial class Session
         {
             // A client that never finishes (TLS or HTTP) gives its connection slot back.
             EndBecause("handshake timeout");
+            _context.Metrics.HandshakeTimedOut();
             return null;
         }
     }
@@ -175,13 +183,19 @@ internal sealed partial class Session
         var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
         switch (decision.Outcome)
         {
+            case HandshakeOutcome.Upgrade when _context.Lifecycle.IsDraining:
+                // A load balancer sends the client elsewhere; a direct client retries after the restart.
+                await RefuseAsync(503, "Server shutting down; try again later.", RetryLater).ConfigureAwait(false);
+                return null;
             case HandshakeOutcome.Upgrade:
                 if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
-                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
+                bool served = OperatorAccess.ServesOnMainPort(_client, separateListener: _context.Options.OpsBind is not null);
+                await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
+                    .ConfigureAwait(false);
                 EndBecause("plain HTTP answered");
                 return null;
             default:
@@ -219,18 +233,20 @@ internal sealed partial class Session
                 _client, (int)AuthFailureLimiter.BlockFor.TotalSeconds, AuthFailureLimiter.MaxFailures);
         _context.SessionLog.Log(admission.Failure == AuthFailure.RateLimited ? LogLevel.Debug : LogLevel.Information,
             "{Peer} refused {Status} ({Reason}): {Detail}", _peer, admission.Status, AuthFailureNames.Label(admission.Failure), LogText.Escape(admission.Detail));
-        _context.Metrics.HandshakeFailed();
+        _context.Metrics.HandshakeFailed(admission.Status);
         EndBecause($"handshake refused {admission.Status}");
         await WriteHttpAsync(admission.Refusal!).ConfigureAwait(false);
         return false;
     }
 
-    private async Task RefuseAsync(int status, string reason)
+    private static readonly KeyValuePair<string, string>[] RetryLater = [new("Retry-After", "5")];
+
+    private async Task RefuseAsync(int status, string reason, KeyValuePair<string, string>[]? headers = null)
     {
-        _context.Metrics.HandshakeFailed();
+        _context.Metrics.HandshakeFailed(status);
         EndBecause($"handshake refused {status}");
         _context.SessionLog.LogDebug("{Peer} handshake refused: {Status} {Reason}", _peer, status, reason);
-        await WriteHttpAsync(HttpResponses.Error(status, reason)).ConfigureAwait(false);
+        await WriteHttpAsync(HttpResponses.Error(status, reason, headers)).ConfigureAwait(false);
     }
 
     private async Task WriteHttpAsync(byte[] answer)
@@ -281,6 +297,7 @@ internal sealed partial class Session
         // "no active connections" sees its close code.
         _context.Metrics.Closed(_closeCodeSent);
         _context.Metrics.BytesReceived(_bytesReceived);
+        if (_upgraded) _context.Metrics.SessionClosed();
         _context.Metrics.ConnectionEnded();
         _context.Registry.Remove(this);
         _context.SessionLog.LogInformation(

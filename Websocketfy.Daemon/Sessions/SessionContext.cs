@@ -9,10 +9,10 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
 
-/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, access control
-/// and the audit trail. Settings are read through <see cref="Options"/>, the live set a reload replaces; the file
-/// tree, handshake policy, TLS certificate, access control and audit log are replaced by a reload too, so read
-/// them when they are used.</summary>
+/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, the operator endpoints,
+/// whether the daemon drains, access control and the audit trail. Settings are read through <see cref="Options"/>, the live
+/// set a reload replaces; the file tree, handshake policy, TLS certificate, access control and audit log are replaced by a
+/// reload too, so read them when they are used.</summary>
 internal sealed class SessionContext(
     LiveOptions live,
     FileTree files,
@@ -22,6 +22,8 @@ internal sealed class SessionContext(
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
     TrustedProxies trustedProxies,
+    OperatorEndpoints operatorEndpoints,
+    Lifecycle lifecycle,
     Auth.AccessControl access,
     Audit.AuditLog? audit,
     TimeProvider clock,
@@ -37,6 +39,8 @@ internal sealed class SessionContext(
     public HandshakePolicy HandshakePolicy { get; internal set; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
     public TrustedProxies TrustedProxies { get; } = trustedProxies;
+    public OperatorEndpoints Operator { get; } = operatorEndpoints;
+    public Lifecycle Lifecycle { get; } = lifecycle;
     /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>
     public Auth.AccessControl Access { get; internal set; } = access;
     /// <summary>The audit trail; null without --audit-log.</summary>

@@ -111,7 +111,7 @@ public sealed class WscatTests
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (gateway.Gateway.Metrics.ActiveConnections > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
-        string metrics = gateway.Gateway.Metrics.RenderPrometheus(0);
+        string metrics = gateway.Gateway.Metrics.RenderPrometheus();
         return $"1000:{CloseCount(metrics, 1000)} 1001:{CloseCount(metrics, 1001)}";
     }
 

@@ -33,11 +33,25 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
+    /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
+    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the program.</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null,
+                                      bool journalStreamIsStderr = false)
     {
         // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
         string? native = program is null ? NativeDaemon : null;
-        var start = new ProcessStartInfo(native ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(journalStreamIsStderr ? "/bin/sh" : native ?? "dotnet")
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
+        };
+        if (journalStreamIsStderr)
+        {
+            // exec "$@": the program and its dll (or the native daemon) follow as arguments.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) && export JOURNAL_STREAM && exec \"$@\"");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(native ?? "dotnet");
+        }
         if (native is null) start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
@@ -76,6 +90,17 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
         if (first != _listening.Task) throw new InvalidOperationException("the daemon did not start listening:\n" + Stderr);
         return await _listening.Task;
+    }
+
+    /// <summary>Waits until stderr holds <paramref name="text"/> (log lines arrive after the event they tell of).</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (patience.IsCancellationRequested) throw new TimeoutException($"the daemon never logged \"{text}\":\n{Stderr}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

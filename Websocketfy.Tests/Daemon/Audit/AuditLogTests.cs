@@ -32,7 +32,7 @@ public sealed class AuditLogTests
         string[] lines = Lines(path);
         Assert.That(lines, Has.Length.EqualTo(5000));
         Assert.That(JsonDocument.Parse(lines[4999]).RootElement.GetProperty("identity").GetString(), Is.EqualTo("user4999"));
-        Assert.That(metrics.RenderPrometheus(0), Does.Contain("websocketfy_audit_lines_written_total 5000\n"));
+        Assert.That(metrics.RenderPrometheus(), Does.Contain("websocketfy_audit_lines_written_total 5000\n"));
     }
 
     [Test]
@@ -71,14 +71,14 @@ public sealed class AuditLogTests
         var audit = AuditLog.Open(link, metrics, log);
         audit.Write(Record(1));
         audit.Write(Record(2));
-        Assert.That(await ProcessProbe.EventuallyAsync(() => metrics.RenderPrometheus(0).Contains("websocketfy_audit_failing 1\n"), TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await ProcessProbe.EventuallyAsync(() => metrics.RenderPrometheus().Contains("websocketfy_audit_failing 1\n"), TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(log.Lines, Has.Some.Contains("cannot write").And.Contains("the service goes on"));
 
         File.Delete(link);
         audit.UseFile(AuditLog.OpenFile(link));  // a real file now
         audit.Write(Record(3));
         await audit.CompleteAsync();
-        string text = metrics.RenderPrometheus(0);
+        string text = metrics.RenderPrometheus();
         Assert.That(text, Does.Contain("websocketfy_audit_failing 0\n"));
         Assert.That(text, Does.Contain("websocketfy_audit_lines_written_total 1\n"));
         Assert.That(text, Does.Match("websocketfy_audit_lines_lost_total [12]\n"));

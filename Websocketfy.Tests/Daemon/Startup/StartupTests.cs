@@ -11,17 +11,34 @@ namespace Websocketfy.Tests.Daemon.Startup;
 [NonParallelizable]
 public sealed class StartupTests
 {
-    [Test]
-    public async Task PortAlreadyInUse_ExitsWith69_AndSaysSo()
+    /// <summary>Runs the daemon with one of its ports already taken on 127.0.0.1; <paramref name="arguments"/> put
+    /// "{port}" where the taken port goes.</summary>
+    private static async Task<(int Port, int ExitCode, string Stderr)> RunWithPortTakenAsync(params string[] arguments)
     {
         using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         occupant.Listen();
         int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
         using var root = new TempTree();
-        var (code, stderr) = await DaemonProcess.RunToExitAsync("--bind", "127.0.0.1", "--port", port.ToString(), "--root", root.Root);
+        var (code, stderr) = await DaemonProcess.RunToExitAsync(
+            [.. arguments.Select(a => a.Replace("{port}", port.ToString())), "--bind", "127.0.0.1", "--root", root.Root]);
+        return (port, code, stderr);
+    }
+
+    [Test]
+    public async Task PortAlreadyInUse_ExitsWith69_AndSaysSo()
+    {
+        var (port, code, stderr) = await RunWithPortTakenAsync("--port", "{port}");
         Assert.That(code, Is.EqualTo(69));
         Assert.That(stderr, Does.Contain($"cannot listen on 127.0.0.1 port {port}"));
+    }
+
+    [Test]
+    public async Task OpsBindPortAlreadyInUse_ExitsWith69_NamingTheOpsListener()
+    {
+        var (port, code, stderr) = await RunWithPortTakenAsync("--port", "0", "--ops-bind", "127.0.0.1:{port}");
+        Assert.That(code, Is.EqualTo(69));
+        Assert.That(stderr, Does.Contain($"cannot listen on 127.0.0.1 port {port} (--ops-bind)"));
     }
 
     [Test]
@@ -96,12 +113,11 @@ public sealed class StartupTests
         await using (var open = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root]))
         {
             await open.WaitUntilListeningAsync();
-            Assert.That(open.Stderr, Does.Contain("every browser Origin is allowed; restrict it with --allowed-origins"));
+            await open.WaitForStderrAsync("every browser Origin is allowed; restrict it with --allowed-origins");
         }
         await using var restricted = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root,
                                                           "--allowed-origins", "https://viewer.example.org"]);
         int port = await restricted.WaitUntilListeningAsync();
-        Assert.That(restricted.Stderr, Does.Not.Contain("every browser Origin is allowed"));
         using var client = await RawWsClient.ConnectAsync(port, upgrade: false);
         await client.SendRawAsync(System.Text.Encoding.ASCII.GetBytes(
             "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: https://evil.example\"x\r\n" +
@@ -110,6 +126,7 @@ public sealed class StartupTests
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!restricted.Stderr.Contains("origin https://evil.example")) await Task.Delay(50, patience.Token);
         Assert.That(restricted.Stderr, Does.Contain("refused: origin https://evil.example\\u0022x is not allowed"));
+        Assert.That(restricted.Stderr, Does.Not.Contain("every browser Origin is allowed"), "checked once later lines have arrived");
     }
 
     [Test]
@@ -121,6 +138,7 @@ public sealed class StartupTests
         int port = await daemon.WaitUntilListeningAsync();
         await using var client = await WsClient.ConnectAsync(port);
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
-        Assert.That(daemon.Stderr, Does.Contain("unavailable"));
+        await daemon.WaitForStderrAsync("is down: ");
+        await daemon.WaitForStderrAsync("unavailable");
     }
 }

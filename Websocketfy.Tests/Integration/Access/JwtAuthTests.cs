@@ -41,7 +41,7 @@ public sealed class JwtAuthTests
         _kit.Dispose();
     }
 
-    private string Metrics => _gateway.Gateway.Metrics.RenderPrometheus(0);
+    private string Metrics => _gateway.Gateway.Metrics.RenderPrometheus();
 
     [TestCase(SecurityAlgorithms.RsaSha256)]
     [TestCase(SecurityAlgorithms.RsaSsaPssSha256)]

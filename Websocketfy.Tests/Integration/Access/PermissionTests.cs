@@ -52,7 +52,7 @@ public sealed class PermissionTests
         Assert.That(binary.Text, Is.EqualTo(text.Text));
         Assert.That((await client.RequestAsync("SELECT count(*) FROM images")).Text, Is.EqualTo("count(*)\n5\n"), "the table is intact");
         Assert.That(CommandsSirenGot, Is.EqualTo(new[] { "SELECT count(*) FROM images" }));
-        Assert.That(_gateway.Gateway.Metrics.RenderPrometheus(0), Does.Contain("websocketfy_permission_denied_total{permission=\"sql-write\"} 2\n"));
+        Assert.That(_gateway.Gateway.Metrics.RenderPrometheus(), Does.Contain("websocketfy_permission_denied_total{permission=\"sql-write\"} 2\n"));
     }
 
     [TestCaseSource(nameof(WriteStatements))]
@@ -98,7 +98,7 @@ public sealed class PermissionTests
         Received binary = await client.RequestAsync("REQUEST a.dcm", WebSocketMessageType.Binary);
         Assert.That((binary.Type, binary.Text), Is.EqualTo((WebSocketMessageType.Binary, "Permission denied.")));
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
-        Assert.That(_gateway.Gateway.Metrics.RenderPrometheus(0), Does.Contain("websocketfy_permission_denied_total{permission=\"files\"} 2\n"));
+        Assert.That(_gateway.Gateway.Metrics.RenderPrometheus(), Does.Contain("websocketfy_permission_denied_total{permission=\"files\"} 2\n"));
     }
 
     [Test]

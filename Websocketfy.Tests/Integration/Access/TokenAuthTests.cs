@@ -25,7 +25,7 @@ public sealed class TokenAuthTests
         _tokens.Dispose();
     }
 
-    private string Metrics => _gateway.Gateway.Metrics.RenderPrometheus(0);
+    private string Metrics => _gateway.Gateway.Metrics.RenderPrometheus();
 
     [Test]
     public async Task BearerHeader_Connects()
