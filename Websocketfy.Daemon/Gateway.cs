@@ -18,9 +18,10 @@ namespace Websocketfy.Daemon;
 
 /// <summary>
 /// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
-/// connection to a session, and on stop drains them in order: keep the port open but turn new
-/// clients away with 503 (so a load balancer's /healthz sees 503 while work finishes), let commands
-/// in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the backend pool.
+/// connection to a session, and on stop drains them in order: announce it on /healthz (503) while
+/// still serving for drain-delay, then keep the port open but turn new clients away with 503, let
+/// commands in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the
+/// backend pool.
 /// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
 public sealed partial class Gateway : IAsyncDisposable
@@ -40,6 +41,8 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly AuthFailureLimiter _authLimiter;
     private readonly ILogger _auditLog;
     private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Cancelled to end drain-delay early (a second SIGTERM, or disposal).</summary>
+    private readonly CancellationTokenSource _drainDelay = new();
     private readonly List<IReloadParticipant> _reloadParticipants = [];
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
@@ -115,7 +118,7 @@ public sealed partial class Gateway : IAsyncDisposable
     public event Action? SirenChanged;
 
     /// <summary>The one-line state for sd_notify STATUS=: "serving 12 connections, SiREN up".</summary>
-    public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.IsDraining);
+    public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.Phase);
 
     internal int IdleBackendConnections => _pool.IdleCount;
     internal SirenPool Pool => _pool;
@@ -226,17 +229,35 @@ public sealed partial class Gateway : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful stop. While connections drain (commands in flight finish within shutdown-timeout,
-    /// idle ones close with 1001) the port stays open: new upgrade requests get 503 with Retry-After and
-    /// /healthz answers 503 "draining", so a load balancer stops sending clients here. Once drained (or at
+    /// <summary>Graceful stop. First, for drain-delay, /healthz answers 503 "draining" while everything is
+    /// served as before: a load balancer's checks take the instance out of rotation before anyone is turned
+    /// away or closed, so the clients closed next reconnect to another instance. Then the drain: while
+    /// connections drain (commands in flight finish within shutdown-timeout, idle ones close with 1001) the
+    /// port stays open and new upgrade requests get 503 with Retry-After. Once drained (or at
     /// shutdown-timeout) the port closes, what is left is closed with 1001, and the backend pool is freed.</summary>
     public Task StopAsync()
     {
         lock (_stopGate) return _stop ??= StopOnceAsync();
     }
 
+    /// <summary>Ends drain-delay now (a second SIGTERM): the drain begins. Nothing when there is no delay running.</summary>
+    public void EndDrainDelay()
+    {
+        try { _drainDelay.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
     private async Task StopOnceAsync()
     {
+        _lifecycle.AnnounceStop();
+        TimeSpan delay = _live.Current.DrainDelay;
+        if (delay > TimeSpan.Zero && !_drainDelay.IsCancellationRequested)
+        {
+            _log.LogInformation("stopping: /healthz answers 503 draining; serving on for drain-delay ({Seconds}s) before the drain "
+                                + "(a second SIGTERM starts it now)", (long)delay.TotalSeconds);
+            try { await Task.Delay(delay, _drainDelay.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { _log.LogInformation("drain-delay cut short"); }
+        }
         _lifecycle.BeginDraining();
         _log.LogInformation("stopping: {Sessions} connections to drain; new clients get 503 meanwhile", _registry.Count);
         _registry.BeginDrain();
@@ -269,9 +290,12 @@ public sealed partial class Gateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposal is no time to wait for a load balancer.
+        EndDrainDelay();
         await StopAsync().ConfigureAwait(false);
         _registry.Dispose();
         _stopping.Dispose();
+        _drainDelay.Dispose();
         _reloading.Dispose();
     }
 }

@@ -42,6 +42,8 @@ public sealed record GatewayOptions
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Zero = the drain begins at SIGTERM.</summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Empty = every origin allowed (with a startup warning). "*" must be given explicitly.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];

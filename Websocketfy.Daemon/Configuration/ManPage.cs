@@ -115,8 +115,12 @@ internal static class ManPage
     [
         ("SIGNALS",
         [
-            "SIGTERM and SIGINT drain: the daemon stops accepting, lets commands in flight finish for up to "
-            + "--shutdown-timeout, closes the remaining connections with status 1001 and exits 0.",
+            "SIGTERM and SIGINT stop the daemon gracefully. With --drain-delay it first answers /healthz with 503 "
+            + "while serving as usual for that long, so a load balancer moves new clients elsewhere; a second SIGTERM "
+            + "or SIGINT ends the delay at once. Then it drains: new clients get 503, commands in flight finish for up "
+            + "to --shutdown-timeout, the remaining connections are closed with status 1001, and it exits 0.",
+            "SIGHUP reloads: the configuration file, the TLS certificate and key, the tokens file or JWT keys are "
+            + "read again and what can change live is applied without dropping anyone.",
         ]),
         ("FILES",
         [

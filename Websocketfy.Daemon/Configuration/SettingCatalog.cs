@@ -113,6 +113,10 @@ internal static class SettingCatalog
             o => o.CloseTimeout, (o, v) => o with { CloseTimeout = v }),
         Duration("shutdown-timeout", "On SIGTERM, time running commands and transfers get to finish before connections close with 1001.",
             o => o.ShutdownTimeout, (o, v) => o with { ShutdownTimeout = v }),
+        Duration("drain-delay", "On SIGTERM, time /healthz already answers 503 while the daemon still serves as usual, so a load "
+                + "balancer sends new clients elsewhere before this instance turns them away; then the drain (shutdown-timeout) "
+                + "begins. 0 = at once. Behind HAProxy: more than its check inter times fall.",
+            o => o.DrainDelay, (o, v) => o with { DrainDelay = v }, zeroMeansOff: true),
 
         // Who may connect.
         new Setting<IReadOnlyList<string>>
