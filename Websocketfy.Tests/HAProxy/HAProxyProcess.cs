@@ -10,8 +10,9 @@ namespace Websocketfy.Tests.HAProxy;
 
 /// <summary>
 /// Debian's haproxy, run in the foreground with the repository's example configuration
-/// (packaging/haproxy/websocketfy.cfg) moved onto loopback: the frontends and servers get free
-/// ports, TLS a throw-away certificate, logs go to stdout, and a stats socket tells server states.
+/// (packaging/haproxy/websocketfy.cfg) moved onto loopback: the frontends, the servers and their
+/// ops-bind ports (where the checks go) get free ports, TLS a throw-away certificate, logs go to
+/// stdout, and a stats socket tells server states.
 /// </summary>
 internal sealed class HAProxyProcess : IAsyncDisposable
 {
@@ -51,7 +52,7 @@ internal sealed class HAProxyProcess : IAsyncDisposable
 
     /// <summary>The example configuration with its addresses, ports and certificate replaced; every
     /// replaced text must be in the example, so a change there that the test cannot follow fails here.</summary>
-    public static string Configuration(int tcpPort, int tlsPort, int ws1Port, int ws2Port, string certificate, string statsSocket)
+    public static string Configuration(int tcpPort, int tlsPort, Backend ws1, Backend ws2, string certificate, string statsSocket)
     {
         string text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "packaging", "haproxy", "websocketfy.cfg"));
         (string From, string To)[] replacements =
@@ -60,8 +61,8 @@ internal sealed class HAProxyProcess : IAsyncDisposable
             ("    bind :8080\n", $"    bind 127.0.0.1:{tcpPort}\n"),
             ("    bind :443 ssl crt /etc/haproxy/certs/viewer.example.org.pem alpn http/1.1\n",
              $"    bind 127.0.0.1:{tlsPort} ssl crt {certificate} alpn http/1.1\n"),
-            ("server ws1 10.0.0.11:8080", $"server ws1 127.0.0.1:{ws1Port}"),
-            ("server ws2 10.0.0.12:8080", $"server ws2 127.0.0.1:{ws2Port}"),
+            ("server ws1 10.0.0.11:8080 port 9100", $"server ws1 127.0.0.1:{ws1.Port} port {ws1.OpsPort}"),
+            ("server ws2 10.0.0.12:8080 port 9100", $"server ws2 127.0.0.1:{ws2.Port} port {ws2.OpsPort}"),
             // Only the pace of the checks, so the test waits less: the logic (fall 2, rise 2) is the example's.
             ("check inter 2s fall 2 rise 2", "check inter 300ms fall 2 rise 2"),
         ];
@@ -73,7 +74,10 @@ internal sealed class HAProxyProcess : IAsyncDisposable
         return text;
     }
 
-    public static async Task<HAProxyProcess> StartAsync(int ws1Port, int ws2Port)
+    /// <summary>An instance as HAProxy sees it: its main port and its ops-bind port.</summary>
+    public readonly record struct Backend(int Port, int OpsPort);
+
+    public static async Task<HAProxyProcess> StartAsync(Backend ws1, Backend ws2)
     {
         Require();
         string folder = Directory.CreateTempSubdirectory("websocketfy-haproxy-").FullName;
@@ -81,7 +85,7 @@ internal sealed class HAProxyProcess : IAsyncDisposable
         await File.WriteAllTextAsync(certificate, SelfSignedPem());
         int tcpPort = DaemonProcess.FreePort(), tlsPort = DaemonProcess.FreePort();
         string config = Path.Combine(folder, "haproxy.cfg");
-        await File.WriteAllTextAsync(config, Configuration(tcpPort, tlsPort, ws1Port, ws2Port, certificate, Path.Combine(folder, "stats.sock")));
+        await File.WriteAllTextAsync(config, Configuration(tcpPort, tlsPort, ws1, ws2, certificate, Path.Combine(folder, "stats.sock")));
 
         var check = await Interop.ChildProcess.RunAsync(Program, ["-c", "-f", config]);
         Assert.That(check.ExitCode, Is.Zero, "haproxy -c refuses the example:\n" + check);

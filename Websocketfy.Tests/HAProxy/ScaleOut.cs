@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Websocketfy.SirenDemo;
+using Websocketfy.Tests.RealSiren;
 using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.HAProxy;
@@ -16,16 +17,20 @@ internal sealed record ScaleOutClient(RawWsClient Ws, string Instance, IPEndPoin
 
 /// <summary>
 /// The production layout on loopback: one SiREN (the SiREN-protocol peer), two daemon processes ws1
-/// and ws2 behind HAProxy with the example configuration, each trusting HAProxy (127.0.0.1) and reading
-/// its PROXY header. Each instance serves a tree with an instance.txt naming it, so a client can ask
-/// which one it reached. Clients connect from 127.0.0.2 and up, addresses HAProxy reports.
+/// and ws2 behind HAProxy with the example configuration, each trusting HAProxy (127.0.0.1), reading
+/// its PROXY header and serving HAProxy's health checks on its ops-bind port. Each instance serves a
+/// tree with an instance.txt naming it, so a client can ask which one it reached, and reaches SiREN
+/// through a relay of its own that a test can hold (a command then stays in flight). Clients connect
+/// from 127.0.0.2 and up, addresses HAProxy reports.
 /// </summary>
 internal sealed class ScaleOut : IAsyncDisposable
 {
     public const string Images = "id, label, path\n";
 
     private readonly List<TempTree> _trees = [];
-    private readonly Dictionary<string, (DaemonProcess Daemon, int Port)> _instances = [];
+    private readonly Dictionary<string, Instance> _instances = [];
+
+    private sealed record Instance(DaemonProcess Daemon, HAProxyProcess.Backend Ports, PausableRelay SirenLink);
 
     private ScaleOut(SirenPeerServer siren) => Siren = siren;
 
@@ -34,7 +39,11 @@ internal sealed class ScaleOut : IAsyncDisposable
 
     public DaemonProcess this[string instance] => _instances[instance].Daemon;
 
-    public int PortOf(string instance) => _instances[instance].Port;
+    /// <summary>The instance's ops-bind port: its /healthz as HAProxy's checks read it.</summary>
+    public int OpsPortOf(string instance) => _instances[instance].Ports.OpsPort;
+
+    /// <summary>The instance's way to SiREN, to hold replies with.</summary>
+    public PausableRelay SirenLinkOf(string instance) => _instances[instance].SirenLink;
 
     public static async Task<ScaleOut> StartAsync(params string[] daemonArguments)
     {
@@ -49,16 +58,20 @@ internal sealed class ScaleOut : IAsyncDisposable
                 var tree = new TempTree();
                 layout._trees.Add(tree);
                 tree.Write("instance.txt", Encoding.ASCII.GetBytes(instance));
-                int port = DaemonProcess.FreePort();
+                var link = new PausableRelay(siren.Port);
+                var ports = new HAProxyProcess.Backend(DaemonProcess.FreePort(), DaemonProcess.FreePort());
                 var daemon = DaemonProcess.Start(
                 [
-                    "--port", port.ToString(), "--bind", "127.0.0.1", "--siren", $"127.0.0.1:{siren.Port}", "--root", tree.Root,
-                    "--trusted-proxies", "127.0.0.1", "--proxy-protocol", .. daemonArguments,
+                    "--port", ports.Port.ToString(), "--bind", "127.0.0.1", "--siren", $"127.0.0.1:{link.Port}", "--root", tree.Root,
+                    "--trusted-proxies", "127.0.0.1", "--proxy-protocol", "--ops-bind", $"127.0.0.1:{ports.OpsPort}",
+                    // The test's clients read only when they expect an answer and never answer a ping: on a busy
+                    // machine a test may outlast ping-interval + ping-timeout, which would close them.
+                    "--ping-interval", "60m", .. daemonArguments,
                 ]);
-                layout._instances[instance] = (daemon, port);
+                layout._instances[instance] = new Instance(daemon, ports, link);
                 await daemon.WaitUntilListeningAsync();
             }
-            layout.HAProxy = await HAProxyProcess.StartAsync(layout.PortOf("ws1"), layout.PortOf("ws2"));
+            layout.HAProxy = await HAProxyProcess.StartAsync(layout._instances["ws1"].Ports, layout._instances["ws2"].Ports);
             await layout.HAProxy.WaitForStatusAsync("ws1", "UP");
             await layout.HAProxy.WaitForStatusAsync("ws2", "UP");
             return layout;
@@ -98,7 +111,11 @@ internal sealed class ScaleOut : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (HAProxy is not null) await HAProxy.DisposeAsync();
-        foreach (var (daemon, _) in _instances.Values) await daemon.DisposeAsync();
+        foreach (var instance in _instances.Values)
+        {
+            await instance.Daemon.DisposeAsync();
+            await instance.SirenLink.DisposeAsync();
+        }
         await Siren.DisposeAsync();
         foreach (var tree in _trees) tree.Dispose();
     }
