@@ -51,8 +51,11 @@ internal sealed class HAProxyProcess : IAsyncDisposable
     }
 
     /// <summary>The example configuration with its addresses, ports and certificate replaced; every
-    /// replaced text must be in the example, so a change there that the test cannot follow fails here.</summary>
-    public static string Configuration(int tcpPort, int tlsPort, Backend ws1, Backend ws2, string certificate, string statsSocket)
+    /// replaced text must be in the example, so a change there that the test cannot follow fails here.
+    /// A backend without an ops port is checked on its main port, as the example's comment describes for
+    /// HAProxy on the instances' host ("port" dropped, check-send-proxy added).</summary>
+    public static string Configuration(int tcpPort, int tlsPort, Backend ws1, Backend ws2, string certificate, string statsSocket,
+                                       bool proxyV1 = false)
     {
         string text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "packaging", "haproxy", "websocketfy.cfg"));
         (string From, string To)[] replacements =
@@ -61,10 +64,12 @@ internal sealed class HAProxyProcess : IAsyncDisposable
             ("    bind :8080\n", $"    bind 127.0.0.1:{tcpPort}\n"),
             ("    bind :443 ssl crt /etc/haproxy/certs/viewer.example.org.pem alpn http/1.1\n",
              $"    bind 127.0.0.1:{tlsPort} ssl crt {certificate} alpn http/1.1\n"),
-            ("server ws1 10.0.0.11:8080 port 9100", $"server ws1 127.0.0.1:{ws1.Port} port {ws1.OpsPort}"),
-            ("server ws2 10.0.0.12:8080 port 9100", $"server ws2 127.0.0.1:{ws2.Port} port {ws2.OpsPort}"),
+            ("server ws1 10.0.0.11:8080 port 9100", ServerLine("ws1", ws1)),
+            ("server ws2 10.0.0.12:8080 port 9100", ServerLine("ws2", ws2)),
             // Only the pace of the checks, so the test waits less: the logic (fall 2, rise 2) is the example's.
             ("check inter 2s fall 2 rise 2", "check inter 300ms fall 2 rise 2"),
+            // PROXY protocol version 1 (the text header), where the test asks for it.
+            (" send-proxy-v2\n", proxyV1 ? " send-proxy\n" : " send-proxy-v2\n"),
         ];
         foreach (var (from, to) in replacements)
         {
@@ -74,10 +79,14 @@ internal sealed class HAProxyProcess : IAsyncDisposable
         return text;
     }
 
-    /// <summary>An instance as HAProxy sees it: its main port and its ops-bind port.</summary>
-    public readonly record struct Backend(int Port, int OpsPort);
+    private static string ServerLine(string name, Backend backend) => backend.OpsPort is { } ops
+        ? $"server {name} 127.0.0.1:{backend.Port} port {ops}"
+        : $"server {name} 127.0.0.1:{backend.Port} check-send-proxy";
 
-    public static async Task<HAProxyProcess> StartAsync(Backend ws1, Backend ws2)
+    /// <summary>An instance as HAProxy sees it: its main port and its ops-bind port (null: checked on the main port).</summary>
+    public readonly record struct Backend(int Port, int? OpsPort);
+
+    public static async Task<HAProxyProcess> StartAsync(Backend ws1, Backend ws2, bool proxyV1 = false)
     {
         Require();
         string folder = Directory.CreateTempSubdirectory("websocketfy-haproxy-").FullName;
@@ -85,7 +94,7 @@ internal sealed class HAProxyProcess : IAsyncDisposable
         await File.WriteAllTextAsync(certificate, SelfSignedPem());
         int tcpPort = DaemonProcess.FreePort(), tlsPort = DaemonProcess.FreePort();
         string config = Path.Combine(folder, "haproxy.cfg");
-        await File.WriteAllTextAsync(config, Configuration(tcpPort, tlsPort, ws1, ws2, certificate, Path.Combine(folder, "stats.sock")));
+        await File.WriteAllTextAsync(config, Configuration(tcpPort, tlsPort, ws1, ws2, certificate, Path.Combine(folder, "stats.sock"), proxyV1));
 
         var check = await Interop.ChildProcess.RunAsync(Program, ["-c", "-f", config]);
         Assert.That(check.ExitCode, Is.Zero, "haproxy -c refuses the example:\n" + check);

@@ -107,6 +107,36 @@ public class HAProxyTests
         Assert.That(await layout[instance].WaitForOutputAsync($"connection {local} via 127.0.0.1:"), Does.Contain("ended after"));
     }
 
+    /// <summary>The example's variant for HAProxy on the instances' host: the checks reach /healthz on the main
+    /// port with check-send-proxy's header, which leaves HAProxy (loopback) as the client; clients are named by
+    /// the header HAProxy writes, version 2 (send-proxy-v2) or 1 (send-proxy).</summary>
+    [TestCase(false, TestName = "SameHostVariant_ChecksOnTheMainPortPass_AndSendProxyV2NamesTheClient")]
+    [TestCase(true, TestName = "SameHostVariant_ChecksOnTheMainPortPass_AndSendProxyV1NamesTheClient")]
+    public async Task SameHostVariant(bool proxyV1)
+    {
+        // Both instances UP means HAProxy's checks, with their PROXY header, were answered 200.
+        await using var layout = await StartAsync(new Checks(OnMainPort: true, ProxyV1: proxyV1), "--log-level", "debug");
+        var clients = new List<ScaleOutClient>();
+        try
+        {
+            for (int n = 50; n < 54; n++) clients.Add(await layout.ConnectAsync(Address(n)));
+            Assert.That(clients.Select(c => c.Instance).Distinct(), Is.EquivalentTo(new[] { "ws1", "ws2" }));
+            foreach (var client in clients)
+            {
+                Assert.That(await CommandAsync(client.Ws, "SELECT * FROM images"), Does.StartWith(Images));
+                await QuitAsync(client);
+                // At debug level the first line about the client is the header that named it.
+                Assert.That(await layout[client.Instance].WaitForOutputAsync($"{client.Local} via 127.0.0.1:"),
+                            Does.Contain($"PROXY v{(proxyV1 ? 1 : 2)} "));
+                Assert.That(await layout[client.Instance].WaitForOutputAsync(client.Logged), Does.Contain("ended after"));
+            }
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
     [Test]
     public async Task KillingOneInstance_LosesOnlyItsOwnConnections()
     {

@@ -40,12 +40,19 @@ internal sealed class ScaleOut : IAsyncDisposable
     public DaemonProcess this[string instance] => _instances[instance].Daemon;
 
     /// <summary>The instance's ops-bind port: its /healthz as HAProxy's checks read it.</summary>
-    public int OpsPortOf(string instance) => _instances[instance].Ports.OpsPort;
+    public int OpsPortOf(string instance) => _instances[instance].Ports.OpsPort ?? throw new InvalidOperationException("no ops-bind in this layout");
 
     /// <summary>The instance's way to SiREN, to hold replies with.</summary>
     public PausableRelay SirenLinkOf(string instance) => _instances[instance].SirenLink;
 
-    public static async Task<ScaleOut> StartAsync(params string[] daemonArguments)
+    public static Task<ScaleOut> StartAsync(params string[] daemonArguments) => StartAsync(new Checks(), daemonArguments);
+
+    /// <summary>How HAProxy reaches the instances: <paramref name="OnMainPort"/> = its checks go to the main
+    /// port with check-send-proxy (HAProxy on the instances' host; no ops-bind), <paramref name="ProxyV1"/> =
+    /// send-proxy (the text header) instead of send-proxy-v2.</summary>
+    public readonly record struct Checks(bool OnMainPort = false, bool ProxyV1 = false);
+
+    public static async Task<ScaleOut> StartAsync(Checks checks, params string[] daemonArguments)
     {
         HAProxyProcess.Require();
         var siren = new SirenPeerServer();
@@ -59,11 +66,12 @@ internal sealed class ScaleOut : IAsyncDisposable
                 layout._trees.Add(tree);
                 tree.Write("instance.txt", Encoding.ASCII.GetBytes(instance));
                 var link = new PausableRelay(siren.Port);
-                var ports = new HAProxyProcess.Backend(DaemonProcess.FreePort(), DaemonProcess.FreePort());
+                var ports = new HAProxyProcess.Backend(DaemonProcess.FreePort(), checks.OnMainPort ? null : DaemonProcess.FreePort());
+                string[] opsBind = ports.OpsPort is { } ops ? ["--ops-bind", $"127.0.0.1:{ops}"] : [];
                 var daemon = DaemonProcess.Start(
                 [
                     "--port", ports.Port.ToString(), "--bind", "127.0.0.1", "--siren", $"127.0.0.1:{link.Port}", "--root", tree.Root,
-                    "--trusted-proxies", "127.0.0.1", "--proxy-protocol", "--ops-bind", $"127.0.0.1:{ports.OpsPort}",
+                    "--trusted-proxies", "127.0.0.1", "--proxy-protocol", .. opsBind,
                     // The test's clients read only when they expect an answer and never answer a ping: on a busy
                     // machine a test may outlast ping-interval + ping-timeout, which would close them.
                     "--ping-interval", "60m", .. daemonArguments,
@@ -71,7 +79,7 @@ internal sealed class ScaleOut : IAsyncDisposable
                 layout._instances[instance] = new Instance(daemon, ports, link);
                 await daemon.WaitUntilListeningAsync();
             }
-            layout.HAProxy = await HAProxyProcess.StartAsync(layout._instances["ws1"].Ports, layout._instances["ws2"].Ports);
+            layout.HAProxy = await HAProxyProcess.StartAsync(layout._instances["ws1"].Ports, layout._instances["ws2"].Ports, checks.ProxyV1);
             await layout.HAProxy.WaitForStatusAsync("ws1", "UP");
             await layout.HAProxy.WaitForStatusAsync("ws2", "UP");
             return layout;

@@ -3,6 +3,7 @@ using System.Text;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Configuration.Syntax;
 using Websocketfy.Tests.Support;
+using static Websocketfy.Tests.Protocol.Proxy.ProxyHeaders;
 
 namespace Websocketfy.Tests.Integration.ClientAddress;
 
@@ -29,6 +30,10 @@ internal static class ProxiedGateway
         }, loggers: log);
         return (gateway, log);
     }
+
+    /// <summary>The PROXY v2 header a load balancer writes for a TCP/IPv4 client.</summary>
+    public static byte[] V2From(string client, int port) =>
+        V2(CommandProxy, TcpIPv4, AddressBlock(client, "127.0.0.1", port, 8080));
 
     /// <summary>Connects from <paramref name="from"/>, sends <paramref name="prefix"/> and the upgrade request
     /// in one write, and returns the client with the answer's head.</summary>

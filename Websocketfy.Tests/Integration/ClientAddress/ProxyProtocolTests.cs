@@ -13,9 +13,6 @@ public class ProxyProtocolTests
 {
     private const string Images = "id, label, path\n";
 
-    private static byte[] V2From(string client, int port) =>
-        V2(CommandProxy, TcpIPv4, AddressBlock(client, "127.0.0.1", port, 8080));
-
     [Test]
     public async Task V2HeaderFromTheTrustedProxy_MakesItsClientTheOneLogged()
     {
