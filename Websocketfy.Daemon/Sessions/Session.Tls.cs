@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Protocol.Http;
+using Websocketfy.Protocol.Proxy;
 
 namespace Websocketfy.Daemon.Sessions;
 
@@ -19,7 +20,8 @@ internal sealed partial class Session
     /// "handshake timeout"). Returns false when the connection ended here.</summary>
     private async Task<bool> SecureAsync(SslStream tls, CancellationToken deadline)
     {
-        byte[] first = new byte[1];
+        // As many first bytes as a PROXY header's signature, to name one sent where none is expected.
+        byte[] first = new byte[ProxySignature.Version2.Length];
         int n = await _socket.ReceiveAsync(first, SocketFlags.Peek, deadline).ConfigureAwait(false);
         if (n == 0)
         {
@@ -28,6 +30,7 @@ internal sealed partial class Session
         }
         if (first[0] != TlsHandshakeRecord)
         {
+            if (ProxySignature.StartsHeader(first.AsSpan(0, n))) LogUnexpectedProxyHeader();
             await RefusePlainTextAsync(deadline).ConfigureAwait(false);
             return false;
         }
