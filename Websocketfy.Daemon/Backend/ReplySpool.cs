@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 
 namespace Websocketfy.Daemon.Backend;
@@ -42,6 +43,10 @@ internal sealed class ReplySpool : IDisposable
     /// <summary>True once a temporary file was needed.</summary>
     public bool SpilledToDisk => _file is not null;
 
+    /// <summary>True when appending <paramref name="length"/> more bytes would write them to the temporary file
+    /// (a file-system call, which the caller keeps off the socket engine's threads).</summary>
+    public bool WouldSpill(int length) => length > 0 && (_file is not null || _memoryUnread + length > _memoryLimit);
+
     /// <summary>Adds body bytes; <paramref name="final"/> marks the end of the reply in the same step,
     /// so a reader never sees the last bytes without knowing they are the last.</summary>
     public void Append(ReadOnlySpan<byte> bytes, bool final)
@@ -49,7 +54,7 @@ internal sealed class ReplySpool : IDisposable
         if (bytes.Length > 0)
         {
             // Once on disk, everything goes to disk: order is kept by having one place to read next.
-            if (_file is null && _memoryUnread + bytes.Length <= _memoryLimit)
+            if (!WouldSpill(bytes.Length))
                 AppendToMemory(bytes);
             else
                 AppendToFile(bytes);
@@ -121,6 +126,8 @@ internal sealed class ReplySpool : IDisposable
             }
             await wait.WaitAsync(ct).ConfigureAwait(false);
         }
+        // The reader may run on a socket engine thread (after its last frame went out): the disk read may not.
+        await new ThreadPoolHop();
         long available;
         lock (_gate) available = _fileWritten - _fileRead;
         int n = RandomAccess.Read(_file!, destination.Span[..(int)Math.Min(destination.Length, available)], _fileRead);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Siren;
 
 namespace Websocketfy.Daemon.Backend;
@@ -116,6 +117,7 @@ internal sealed class SirenConnection : IDisposable
                 int bodyLength = _delimiter.Feed(_readBuffer.AsSpan(0, n), _bodyBuffer, out bool complete);
                 total += bodyLength;
                 if (total > maxReplySize) return RelayOutcome.TooLarge;
+                if (spool.WouldSpill(bodyLength)) await new ThreadPoolHop();
                 spool.Append(_bodyBuffer.AsSpan(0, bodyLength), complete);
                 if (complete)
                 {

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
@@ -32,6 +33,8 @@ internal sealed partial class Session
             return false;
         }
         bool secured = false;
+        // The key exchange costs a millisecond or so of CPU: not on a socket engine thread, where it would hold up others.
+        await new ThreadPoolHop();
         try
         {
             await tls.AuthenticateAsServerAsync(_context.Tls!.ServerOptions, deadline).ConfigureAwait(false);

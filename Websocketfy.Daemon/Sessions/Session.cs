@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Audit;
 using Websocketfy.Daemon.Auth;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
@@ -176,6 +177,8 @@ internal sealed partial class Session
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
+                // /healthz looks at the file tree's root: file-system calls stay off the socket engine's threads.
+                await new ThreadPoolHop();
                 bool served = OperatorAccess.ServesOnMainPort(_client, separateListener: _context.Options.OpsBind is not null);
                 await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
                     .ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Frames;
 using Websocketfy.Protocol.Messages;
 using Websocketfy.Protocol.Siren;
@@ -36,6 +37,8 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             if (!relay.IsCompleted) relayCancel.Cancel();
             await relay.ConfigureAwait(false);
             context.Metrics.SqlReplyBytes(spool.Appended);
+            // Disposing a spilled spool deletes its file: a file-system call, kept off the socket engine's threads.
+            if (spool.SpilledToDisk) await new ThreadPoolHop();
         }
     }
 
