@@ -26,7 +26,8 @@ internal sealed partial class Session
         var token = _lifetime.Token;
         try
         {
-            while (await _commands.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // No token: the teardown completes the channel, which ends the wait (a cancellable wait allocates each time).
+            while (await _commands.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (_commands.Reader.TryRead(out var message))
                 {

@@ -65,6 +65,9 @@ internal sealed partial class Session
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // A command handed over while the command loop waits starts at once on the receiving thread (until
+            // its first wait, e.g. for SiREN's reply), instead of being queued to another thread.
+            AllowSynchronousContinuations = true,
         });
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
