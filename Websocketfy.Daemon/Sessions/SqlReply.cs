@@ -18,9 +18,13 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
     private static readonly byte[] UnavailableReply = SirenFailureReplies.Unavailable.ToArray();
     private static readonly byte[] ClosedEarlyReply = SirenFailureReplies.ClosedBeforeReplyComplete.ToArray();
 
-    /// <returns>A short outcome for the log, a close status (0 = keep the connection open), whether
-    /// SiREN's reply was relayed whole, and how many reply bytes SiREN sent.</returns>
-    public async Task<(string Outcome, ushort CloseStatus, bool Relayed, long ReplyBytes)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
+    /// <summary>The log's outcome for a reply relayed whole (made only when the line is written).</summary>
+    public static string RelayedOutcome(long replyBytes, bool spilled) =>
+        $"reply {replyBytes} bytes{(spilled ? " (spooled to disk)" : "")}";
+
+    /// <returns>Why the reply was not relayed whole (a short outcome for the log; null when it was), a close
+    /// status (0 = keep the connection open), how many reply bytes SiREN sent, and whether the spool used disk.</returns>
+    public async Task<(string? Failure, ushort CloseStatus, long ReplyBytes, bool Spilled)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
     {
         var options = context.Options;
         using var spool = new ReplySpool(options.SpoolMemoryLimit, options.SpoolDirectory, context.Metrics);
@@ -28,8 +32,8 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         Task relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
         try
         {
-            var (outcome, closeStatus, relayed) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
-            return (outcome, closeStatus, relayed, spool.Appended);
+            var (failure, closeStatus) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
+            return (failure, closeStatus, spool.Appended, spool.SpilledToDisk);
         }
         finally
         {
@@ -42,7 +46,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort, bool)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async Task<(string?, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         bool text = opcode == Opcode.Text;
         var sanitizer = text ? new Utf8Sanitizer() : null;
@@ -64,7 +68,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
                 if (payload.IsEmpty && !last) continue;
                 await sender.SendFrameAsync(started ? Opcode.Continuation : opcode, last, payload, ct).ConfigureAwait(false);
                 started = true;
-                if (last) return ($"reply {spool.Appended} bytes{(spool.SpilledToDisk ? " (spooled to disk)" : "")}", 0, true);
+                if (last) return (null, 0);
             }
         }
         finally
@@ -74,13 +78,13 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort, bool)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async Task<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         context.Metrics.SqlFailure();
         switch (failure)
         {
             case ReplyFailure.TooLarge:
-                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError, false);
+                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError);
             case ReplyFailure.Cancelled:
                 throw new OperationCanceledException(ct);
         }
@@ -90,7 +94,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             return (failure == ReplyFailure.Silent
                         ? SirenFailureReplies.DidNotAnswerReason(sirenTimeout)
                         : SirenFailureReplies.ClosedBeforeReplyCompleteReason,
-                    CloseStatus.InternalError, false);
+                    CloseStatus.InternalError);
         }
         byte[] reply = failure switch
         {
@@ -99,6 +103,6 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             _ => ClosedEarlyReply,
         };
         await sender.SendFrameAsync(opcode, true, reply, ct).ConfigureAwait(false);
-        return ("failed: " + failure, 0, false);
+        return ("failed: " + failure, 0);
     }
 }
