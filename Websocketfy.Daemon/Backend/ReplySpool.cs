@@ -48,7 +48,8 @@ internal sealed class ReplySpool : IDisposable
     public bool WouldSpill(int length) => length > 0 && (_file is not null || _memoryUnread + length > _memoryLimit);
 
     /// <summary>Adds body bytes; <paramref name="final"/> marks the end of the reply in the same step,
-    /// so a reader never sees the last bytes without knowing they are the last.</summary>
+    /// so a reader never sees the last bytes without knowing they are the last. A waiting reader runs inside
+    /// this call until its next wait (typically: it sends the bytes to the client).</summary>
     public void Append(ReadOnlySpan<byte> bytes, bool final)
     {
         if (bytes.Length > 0)
@@ -121,7 +122,9 @@ internal sealed class ReplySpool : IDisposable
                 if (_memory.Count > 0) return ReadFromMemory(destination.Span);
                 if (_fileRead < _fileWritten) break;
                 if (_complete || _failure != ReplyFailure.None) return 0;
-                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Synchronous continuations: the reader goes on on the thread that appended (no hop to the pool
+                // per reply). Wake completes the waiter outside the lock, so the reader may take it at once.
+                _waiter ??= new TaskCompletionSource();
                 wait = _waiter.Task;
             }
             await wait.WaitAsync(ct).ConfigureAwait(false);

@@ -37,8 +37,9 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
         finally
         {
-            // The backend side must be done with the command bytes and the spool before they are freed.
-            if (!relay.IsCompleted) relayCancel.Cancel();
+            // The backend side must be done with the command bytes and the spool before they are freed. A complete
+            // reply means the relay is returning (this side may even run inside its last append): nothing to cancel.
+            if (!relay.IsCompleted && !spool.IsComplete) relayCancel.Cancel();
             await relay.ConfigureAwait(false);
             context.Metrics.SqlReplyBytes(spool.Appended);
             // Disposing a spilled spool deletes its file: a file-system call, kept off the socket engine's threads.
