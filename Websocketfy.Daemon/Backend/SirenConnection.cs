@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Siren;
 
@@ -70,15 +72,26 @@ internal sealed class SirenConnection : IDisposable
 
     /// <summary>True when the idle connection can carry a command: nothing arrived while idle
     /// (bytes mean it is out of step, EOF means SiREN dropped it).</summary>
-    public bool IsCleanWhileIdle()
+    /// <remarks>One poll(2) for what Socket.Poll needs two calls for (SelectRead, then SelectError): readable data,
+    /// end of stream, urgent data; error and hang-up are always reported. This runs before every command.</remarks>
+    public unsafe bool IsCleanWhileIdle()
     {
+        SafeHandle handle = _socket.SafeHandle;
+        bool added = false;
         try
         {
-            return !_socket.Poll(0, SelectMode.SelectRead) && !_socket.Poll(0, SelectMode.SelectError);
+            handle.DangerousAddRef(ref added);
+            var poll = new Libc.PollFd { Fd = (int)handle.DangerousGetHandle(), Events = Libc.PollIn | Libc.PollPri };
+            // 0: nothing happened while idle; anything else (an event, or poll failing) and the connection is not used.
+            return Libc.Poll(&poll, 1, 0) == 0;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException)
         {
             return false;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
         }
     }
 
