@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using Websocketfy.Daemon.Network;
@@ -109,6 +110,7 @@ internal sealed class ReplySpool : IDisposable
     /// unread and the reply goes on. Returns 0 at the end of a complete reply, or of a failed one
     /// (see <see cref="Failure"/>): bytes received before a silence or a drop are still read,
     /// nothing more once the reply was too large or abandoned.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
     {
         while (true)

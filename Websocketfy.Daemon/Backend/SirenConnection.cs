@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Websocketfy.Daemon.Files;
@@ -97,7 +98,8 @@ internal sealed class SirenConnection : IDisposable
 
     /// <summary>Writes one command and moves its reply (prompt removed) into <paramref name="spool"/>,
     /// at SiREN's speed. The spool is completed only by the caller.</summary>
-    public async Task<RelayOutcome> RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RelayOutcome> RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool,
         TimeSpan silenceTimeout, long maxReplySize, CancellationToken ct)
     {
         _delimiter.Reset();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -70,7 +71,9 @@ internal sealed partial class Session
     }
 
     /// <summary>Runs one command; false when the session must not answer further commands.</summary>
-    private async Task<bool> ExecuteAsync(ClientMessage message, CancellationToken token)
+    // Once per command: a pooled state machine instead of an allocation each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ExecuteAsync(ClientMessage message, CancellationToken token)
     {
         _commandCount++;
         var command = CommandClassifier.Classify(message.Payload.Span);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Network;
@@ -24,12 +25,14 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
 
     /// <returns>Why the reply was not relayed whole (a short outcome for the log; null when it was), a close
     /// status (0 = keep the connection open), how many reply bytes SiREN sent, and whether the spool used disk.</returns>
-    public async Task<(string? Failure, ushort CloseStatus, long ReplyBytes, bool Spilled)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
+    // Once per SQL command, like StreamAsync: pooled state machines instead of an allocation each.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<(string? Failure, ushort CloseStatus, long ReplyBytes, bool Spilled)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
     {
         var options = context.Options;
         using var spool = new ReplySpool(options.SpoolMemoryLimit, options.SpoolDirectory, context.Metrics);
         using var relayCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
+        ValueTask relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
         try
         {
             var (failure, closeStatus) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
@@ -47,7 +50,8 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string?, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(string?, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         bool text = opcode == Opcode.Text;
         var sanitizer = text ? new Utf8Sanitizer() : null;
@@ -79,7 +83,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async ValueTask<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         context.Metrics.SqlFailure();
         switch (failure)
