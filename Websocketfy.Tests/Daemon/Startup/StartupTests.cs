@@ -130,6 +130,23 @@ public sealed class StartupTests
     }
 
     [Test]
+    public async Task Console_SaysWhereItIs_AndWhereItsWebSocketGoes()
+    {
+        using var root = new TempTree();
+        await using (var served = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root, "--console"]))
+        {
+            int port = await served.WaitUntilListeningAsync();
+            Assert.That(served.Stderr, Does.Contain($"operator console at http://localhost:{port}/ for clients on this machine (loopback)"));
+        }
+        await using var ops = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root, "--console",
+                                                   "--ops-bind", "127.0.0.2:0"]);
+        int main = await ops.WaitUntilListeningAsync();
+        Assert.That(ops.Stderr, Does.Match(@"operator console at / of the ops listener \(127\.0\.0\.2 port \d+\), for any client that reaches it; "
+                                           + $@"its WebSocket goes to the main port, port {main} on 127\.0\.0\.1"));
+        Assert.That(ops.Stderr, Does.Not.Contain("for clients on this machine"));
+    }
+
+    [Test]
     public async Task SirenDownAtStart_IsAWarning_NotAnError()
     {
         using var root = new TempTree();
