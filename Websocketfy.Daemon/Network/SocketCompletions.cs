@@ -10,11 +10,12 @@ namespace Websocketfy.Daemon.Network;
 /// </summary>
 /// <remarks>
 /// The price is a rule: nothing that blocks may run on a socket continuation, or every connection served by
-/// that engine thread waits. What may block (file-system calls, spooling a reply to disk, a TLS handshake's
-/// key exchange) first moves to the thread pool with <see cref="ThreadPoolHop"/>. The runtime reads the switch
+/// that engine thread waits. What may block (file-system calls, spooling a reply to disk, the start of a TLS
+/// handshake) first moves to the thread pool with <see cref="ThreadPoolHop"/>. The runtime reads the switch
 /// from the environment once, when the first socket registers with the engine, so it is set at start, before
 /// any socket; an operator may still turn it off with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0.
-/// What stays on the engine threads and may wait: fstat of an open file (the size checks around sendfile), and a
+/// What stays on the engine threads and may wait: fstat of an open file (the size checks around sendfile), the TLS
+/// handshake's steps after its first read (CPU, ~1 ms per new TLS connection), and a
 /// log call when stderr has stalled for the console logger's whole queue (2,500 lines; the pool would block there too).
 /// </remarks>
 internal static class SocketCompletions

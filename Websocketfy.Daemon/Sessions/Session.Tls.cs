@@ -33,7 +33,9 @@ internal sealed partial class Session
             return false;
         }
         bool secured = false;
-        // The key exchange costs a millisecond or so of CPU: not on a socket engine thread, where it would hold up others.
+        // The handshake starts on the pool, not on a socket engine thread. Its steps after each read of the client's
+        // flights still run where that read completed (an engine thread): the server's key exchange and signature,
+        // about a millisecond, hold up that thread's other connections once per new TLS connection.
         await new ThreadPoolHop();
         try
         {
