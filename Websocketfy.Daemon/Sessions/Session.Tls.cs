@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Proxy;
 
@@ -35,6 +36,10 @@ internal sealed partial class Session
             return false;
         }
         bool secured = false;
+        // The handshake starts on the pool, not on a socket engine thread. Its steps after each read of the client's
+        // flights still run where that read completed (an engine thread): the server's key exchange and signature,
+        // about a millisecond, hold up that thread's other connections once per new TLS connection.
+        await new ThreadPoolHop();
         try
         {
             await tls.AuthenticateAsServerAsync(_context.Tls!.ServerOptions, deadline).ConfigureAwait(false);

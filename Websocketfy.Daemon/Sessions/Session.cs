@@ -70,6 +70,9 @@ internal sealed partial class Session
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // A command handed over while the command loop waits starts at once on the receiving thread (until
+            // its first wait, e.g. for SiREN's reply), instead of being queued to another thread.
+            AllowSynchronousContinuations = true,
         });
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
@@ -196,6 +199,8 @@ internal sealed partial class Session
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
+                // /healthz looks at the file tree's root: file-system calls stay off the socket engine's threads.
+                await new ThreadPoolHop();
                 bool served = OperatorAccess.ServesOnMainPort(_client, separateListener: _context.Options.OpsBind is not null);
                 await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
                     .ConfigureAwait(false);
