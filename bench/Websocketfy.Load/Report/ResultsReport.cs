@@ -29,7 +29,7 @@ internal static class ResultsReport
         Details(text, data);
         Allocations(text, data);
         Notes(text, data, meta);
-        V2Section.Append(text, data);
+        V2Section.Append(text, data, meta);
         File.WriteAllText(outPath, text.ToString());
         Console.WriteLine(summary);
         return 0;

@@ -15,7 +15,8 @@ internal static class V2Section
     public const string Begin = "<!-- websocketfy.v2 workloads (issue 11): begin -->";
     public const string End = "<!-- websocketfy.v2 workloads (issue 11): end -->";
 
-    public static void Append(StringBuilder text, Measurements data)
+    /// <param name="meta">Where and how the run was made: the section names it, as it may be carried into another run's report.</param>
+    public static void Append(StringBuilder text, Measurements data, Dictionary<string, string> meta)
     {
         if (!data.Lines("V2F").Any() && !data.Lines("V2Q").Any()) return;
         var files = data.Lines("V2F", "v2").Concat(data.Lines("V2Q", "v2")).FirstOrDefault(l => l.ContainsKey("files"));
@@ -34,6 +35,10 @@ internal static class V2Section
         text.AppendLine("workload's. V2Q adds SELECTs (5 rows) while the files stream: v2 sends them on the same connection, the");
         text.AppendLine("next one as soon as a reply lands; classic sends one right behind each file request, and its in-order");
         text.AppendLine("protocol makes it wait for that file. Ratios are v2 / classic within a repeat.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Measured by `{meta.GetValueOrDefault("command")}` on {meta.GetValueOrDefault("date")} ({meta.GetValueOrDefault("repeats")} repeat(s); " +
+            $"load average {meta.GetValueOrDefault("load_before")} at the start; {meta.GetValueOrDefault("websocketfy")}).");
         text.AppendLine();
         text.AppendLine("| id | what | v2, one connection | classic, one connection per file | v2 / classic |");
         text.AppendLine("|---|---|---|---|---|");
@@ -64,8 +69,12 @@ internal static class V2Section
                     $"{Of(Field("cpu_peer_s"))} | {Of(rss)} |");
             }
         text.AppendLine();
-        text.AppendLine("- \"Time to a file's end\" counts from the moment the round's requests were sent: interleaving makes the");
-        text.AppendLine("  v2 files end together, near the end of the round, where classic connections finish one by one.");
+        text.AppendLine("- \"Time to a file's end\" counts from the moment the round's requests were sent. On v2 the files share");
+        text.AppendLine("  one connection chunk by chunk, so each ends near the end of the round; classic connections run at their own pace.");
+        text.AppendLine("- One v2 connection is one TCP stream: for the rate of one stream compare W3 (one classic connection, one");
+        text.AppendLine("  file). Eight classic connections are eight streams, which the kernel and the daemon serve in parallel.");
+        text.AppendLine("- V2Q's v2 client sends its SELECTs back to back for as long as the files stream, so queries and files share the");
+        text.AppendLine("  connection and the daemon's CPU; the classic client sends one SELECT per file.");
         text.AppendLine("- A classic client could open yet another connection for its queries; it would then wait for the CPU and");
         text.AppendLine("  the link like v2's SELECTs do, not for a file (V2Q's classic row is the in-order protocol's own wait).");
         text.AppendLine(End);
