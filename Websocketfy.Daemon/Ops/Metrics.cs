@@ -16,7 +16,7 @@ public readonly record struct LiveGauges(int PoolIdle, int PoolBusy, int PoolWai
 /// </summary>
 public sealed class Metrics
 {
-    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _sessionsOpen, _handshakeTimeouts;
+    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _sessionsOpen, _handshakeTimeouts, _proxyHeadersRejected;
     private long _commandsFile, _commandsSql, _commandsBlank, _commandsQuit;
     private long _fileBytesSent, _sqlReplyBytes, _filesNotFound, _sqlFailures;
     private long _backendConnectionsOpen, _backendConnectionsOpened, _backendConnectionsDiscarded;
@@ -51,6 +51,7 @@ public sealed class Metrics
     public void HandshakeFailed(int status) => _handshakeFailures.Increment(status);
 
     public void HandshakeTimedOut() => Interlocked.Increment(ref _handshakeTimeouts);
+    public void ProxyHeaderRejected() => Interlocked.Increment(ref _proxyHeadersRejected);
     public void PlainHttpRequest() => Interlocked.Increment(ref _plainHttpRequests);
     public void TlsHandshakeSucceeded() => Interlocked.Increment(ref _tlsHandshakesSucceeded);
     public void TlsHandshakeFailed() => Interlocked.Increment(ref _tlsHandshakesFailed);
@@ -140,6 +141,7 @@ public sealed class Metrics
 
         _handshakeFailures.Render(text, "websocketfy_handshakes_failed_total", "Upgrade requests refused, by the HTTP status answered.", "status");
         text.Counter("websocketfy_handshake_timeouts_total", "Connections dropped for not completing their request within handshake-timeout.", Read(ref _handshakeTimeouts));
+        text.Counter("websocketfy_proxy_headers_rejected_total", "Connections from trusted proxies dropped for a missing or invalid PROXY protocol header.", Read(ref _proxyHeadersRejected));
         text.Family("websocketfy_tls_handshakes_total", "counter", "TLS handshakes on the main port, by outcome.");
         text.Sample("websocketfy_tls_handshakes_total", Read(ref _tlsHandshakesSucceeded), "outcome", "succeeded");
         text.Sample("websocketfy_tls_handshakes_total", Read(ref _tlsHandshakesFailed), "outcome", "failed");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Tls;
 using Websocketfy.Protocol.Http;
@@ -20,6 +21,7 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    TrustedProxies trustedProxies,
     OperatorEndpoints operatorEndpoints,
     Lifecycle lifecycle,
     Auth.AccessControl access,
@@ -36,6 +38,7 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; internal set; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    public TrustedProxies TrustedProxies { get; } = trustedProxies;
     public OperatorEndpoints Operator { get; } = operatorEndpoints;
     public Lifecycle Lifecycle { get; } = lifecycle;
     /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>

@@ -111,6 +111,29 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until the daemon has written a line containing <paramref name="text"/>; returns that line.</summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        using var patience = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            string? line;
+            lock (_stderr) line = _stderr.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (line is not null) return line;
+            try { await Task.Delay(50, patience.Token); }
+            catch (OperationCanceledException) { Assert.Fail($"the daemon wrote no line containing \"{text}\":\n{Stderr}"); }
+        }
+    }
+
+    /// <summary>Sends SIGKILL, as a crash or the OOM killer would end it: no drain, no goodbye.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate() => Signal("TERM");
 

@@ -34,17 +34,19 @@ public sealed class GatewayHarness : IAsyncDisposable
     /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
     /// <param name="peer">The SiREN peer's options (faults, ...).</param>
     /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
+    /// <param name="loggers">Where the daemon logs (e.g. a <see cref="CapturedLog"/>); silent by default.</param>
     public static async Task<GatewayHarness> StartAsync(
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
         Action<TempTree>? populate = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        ILoggerFactory? loggers = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return Start(siren, siren.Port, configure, populate, clock);
+        return Start(siren, siren.Port, configure, populate, clock, loggers);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
@@ -52,10 +54,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         int sirenPort,
         Func<GatewayOptions, GatewayOptions>? configure = null,
         Action<TempTree>? populate = null) =>
-        Start(null, sirenPort, configure, populate, null);
+        Start(null, sirenPort, configure, populate, null, null);
 
     private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
-                                        Action<TempTree>? populate, TimeProvider? clock)
+                                        Action<TempTree>? populate, TimeProvider? clock, ILoggerFactory? loggers)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -70,7 +72,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, TestLogging.Factory, clock ?? TimeProvider.System);
+        var gateway = new Gateway(options, loggers ?? TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
         return new GatewayHarness(siren, files, gateway, options);
     }

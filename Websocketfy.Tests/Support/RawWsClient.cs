@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -18,6 +19,7 @@ public sealed record RawFrame(bool Fin, int Opcode, byte[] Payload)
 public sealed class RawWsClient : IDisposable
 {
     private readonly Socket _socket;
+    private Stream? _tls;
     private readonly byte[] _buffer = new byte[1 << 20];
     private int _start, _end;
 
@@ -25,27 +27,58 @@ public sealed class RawWsClient : IDisposable
 
     public Socket Socket => _socket;
 
-    public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true)
+    /// <summary>The upgrade request of a well-behaved client; extra header lines (each ending in CRLF) go before the blank line.</summary>
+    public static byte[] UpgradeRequest(string extraHeaders = "") => Encoding.ASCII.GetBytes(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+
+    /// <param name="from">The local address to connect from: any of 127.0.0.0/8 is this machine, so tests can
+    /// play several clients (127.0.0.2, 127.0.0.3, ...) that the daemon tells apart by address.</param>
+    public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true, IPAddress? from = null)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync("127.0.0.1", port);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
+        await socket.ConnectAsync(IPAddress.Loopback, port);
         var client = new RawWsClient(socket);
         if (upgrade)
         {
-            await client.SendRawAsync(Encoding.ASCII.GetBytes(
-                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+            await client.SendRawAsync(UpgradeRequest());
             string head = await client.ReadHttpHeadAsync();
             if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
         }
         return client;
     }
 
+    /// <summary>Connects from <paramref name="from"/> and speaks TLS (any server certificate accepted: test
+    /// certificates are self-signed), then upgrades like <see cref="ConnectAsync"/>.</summary>
+    /// <param name="beforeTls">Bytes sent in the clear before the TLS handshake (a PROXY protocol header).</param>
+    public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from, byte[]? beforeTls = null)
+    {
+        var client = await ConnectAsync(port, upgrade: false, from: from);
+        if (beforeTls is not null) await client.SendRawAsync(beforeTls);
+        var tls = new System.Net.Security.SslStream(new NetworkStream(client._socket, ownsSocket: false), leaveInnerStreamOpen: false,
+                                                    (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        client._tls = tls;
+        await client.SendRawAsync(UpgradeRequest());
+        string head = await client.ReadHttpHeadAsync();
+        if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
+        return client;
+    }
+
     public async Task SendRawAsync(byte[] bytes)
     {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(bytes);
+            return;
+        }
         int sent = 0;
         while (sent < bytes.Length) sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
     }
+
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _tls is not null ? _tls.ReadAsync(buffer, ct) : _socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 
     /// <summary>Builds a client frame (masked unless told otherwise).</summary>
     public static byte[] Frame(int opcode, byte[] payload, bool fin = true, bool mask = true, int rsv = 0)
@@ -109,7 +142,7 @@ public sealed class RawWsClient : IDisposable
         {
             while (true)
             {
-                int n = await _socket.ReceiveAsync(_buffer, SocketFlags.None, cts.Token);
+                int n = await ReceiveAsync(_buffer, cts.Token);
                 if (n == 0) return true;
             }
         }
@@ -153,13 +186,18 @@ public sealed class RawWsClient : IDisposable
         while (_end < needed)
         {
             int n;
-            try { n = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct); }
+            try { n = await ReceiveAsync(_buffer.AsMemory(_end), ct); }
             catch (SocketException) { return false; }
+            catch (IOException) { return false; }
             if (n == 0) return false;
             _end += n;
         }
         return true;
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 }

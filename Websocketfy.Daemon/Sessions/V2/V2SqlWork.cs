@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Commands;
 using Websocketfy.Protocol.Siren;
 using Websocketfy.Protocol.V2;
@@ -44,11 +45,11 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
         using var text = new SpillBuffer(options.SpoolMemoryLimit, options.SpoolDirectory, context.Metrics);
         var shape = new SirenTableShape();
         // Only the end of the connection stops the relay: a cancelled statement's reply is read to its prompt.
-        Task relay = context.Siren.RelayAsync(Request.Sql, spool, Connection.Lifetime);
+        ValueTask relay = context.Siren.RelayAsync(Request.Sql, spool, Connection.Lifetime);
         ReplyFailure failure;
         try
         {
-            failure = await CollectAsync(spool, text, shape).ConfigureAwait(false);
+            failure = await CollectAsync(spool, text, shape, options.SpoolMemoryLimit).ConfigureAwait(false);
         }
         finally
         {
@@ -57,6 +58,8 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
             BytesMoved = spool.Appended;
         }
         if (IsFinished) return;
+        // Writing the JSON reply reads the text back (perhaps from disk) and costs time by its size: on the pool.
+        await new ThreadPoolHop();
         if (failure != ReplyFailure.None)
         {
             var (code, message) = Describe(failure, options.SirenTimeout);
@@ -79,7 +82,7 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
 
     /// <summary>Takes the reply from the spool as SiREN sends it, repairing UTF-8; once the request was
     /// cancelled the rest is only read. Returns how the reply ended.</summary>
-    private async Task<ReplyFailure> CollectAsync(ReplySpool spool, SpillBuffer text, SirenTableShape shape)
+    private async Task<ReplyFailure> CollectAsync(ReplySpool spool, SpillBuffer text, SirenTableShape shape, int memoryLimit)
     {
         var sanitizer = new Utf8Sanitizer();
         byte[] piece = ArrayPool<byte>.Shared.Rent(PieceSize);
@@ -97,6 +100,9 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
                 }
                 if (!IsFinished)
                 {
+                    // Past the memory bound the text goes to a temporary file: disk writes stay off the socket
+                    // engine's threads, where the spool's reply may have been handed on (see SocketCompletions).
+                    if (text.Length + n > memoryLimit) await new ThreadPoolHop();
                     int m = sanitizer.Convert(piece.AsSpan(0, n), repaired, final: last);
                     text.Write(repaired.AsSpan(0, m));
                     shape.Feed(repaired.AsSpan(0, m));
