@@ -30,13 +30,13 @@ public sealed class IdleConnectionScaleTests
 
         var pair = await MeasureBareSocketPairsAsync();
 
-        long heapBefore = ProcessProbe.ManagedHeapAfterCollection();
-        long workingSetBefore = ProcessProbe.WorkingSet();
+        long heapBefore = DaemonProcess.ManagedHeapAfterCollection();
+        long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
         var sockets = await OpenServedAsync(gateway.Port, Connections);
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(Connections));
         Assert.That(gateway.Gateway.SessionCount, Is.EqualTo(Connections));
-        long heap = (ProcessProbe.ManagedHeapAfterCollection() - heapBefore) / Connections;
-        long workingSet = (ProcessProbe.WorkingSet() - workingSetBefore) / Connections;
+        long heap = (DaemonProcess.ManagedHeapAfterCollection() - heapBefore) / Connections;
+        long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
 
         TestContext.Out.WriteLine($"{Connections} idle connections, both ends in this process: " +
                                   $"{heap} bytes managed heap and {workingSet} bytes working set each");
@@ -72,7 +72,7 @@ public sealed class IdleConnectionScaleTests
     {
         bool file = index % 2 == 0;
         string command = file ? "REQUEST small.bin" : $"SELECT {index}";
-        var client = await WireClient.ConnectAsync(port, bufferSize: 512, firstFrames: RawWsClient.Frame(0x1, Encoding.UTF8.GetBytes(command)));
+        var client = await RawWsClient.ConnectAsync(port, bufferSize: 512, firstFrames: RawWsClient.Frame(0x1, Encoding.UTF8.GetBytes(command)));
         var reply = await client.ReadSmallMessageAsync(TimeSpan.FromSeconds(60));
         Assert.That(reply?.Text, Is.EqualTo(file ? "a small file" : $"{index}\n{index}\n"), $"connection {index} was served");
         return client.Socket;
@@ -81,7 +81,7 @@ public sealed class IdleConnectionScaleTests
     private static async Task CloseAllAsync(Socket[] sockets, GatewayHarness gateway)
     {
         foreach (var socket in sockets) socket.Dispose();
-        Assert.That(await ProcessProbe.EventuallyAsync(
+        Assert.That(await Wait.UntilAsync(
                         () => gateway.Gateway.SessionCount == 0 && gateway.Gateway.Metrics.ActiveConnections == 0, TimeSpan.FromSeconds(30)),
                     Is.True, "every connection is torn down");
     }
@@ -98,8 +98,8 @@ public sealed class IdleConnectionScaleTests
         var accepted = new Socket[Connections];
         var pendingReads = new Task[Connections];
 
-        long heapBefore = ProcessProbe.ManagedHeapAfterCollection();
-        long workingSetBefore = ProcessProbe.WorkingSet();
+        long heapBefore = DaemonProcess.ManagedHeapAfterCollection();
+        long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
         for (int first = 0; first < Connections; first += AtOnce)
         {
             int end = Math.Min(first + AtOnce, Connections);
@@ -116,8 +116,8 @@ public sealed class IdleConnectionScaleTests
             }
             await Task.WhenAll(connects);
         }
-        long heap = (ProcessProbe.ManagedHeapAfterCollection() - heapBefore) / Connections;
-        long workingSet = (ProcessProbe.WorkingSet() - workingSetBefore) / Connections;
+        long heap = (DaemonProcess.ManagedHeapAfterCollection() - heapBefore) / Connections;
+        long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
 
         foreach (var socket in clients) socket.Dispose();
         foreach (var socket in accepted) socket.Dispose();

@@ -14,7 +14,7 @@ public sealed class IdleTimeoutTests
     public async Task ConnectionWithoutCommands_IsClosedWith1001_AfterTheIdleTimeout()
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second });
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendTextAsync("SELECT 1");
         Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
         var clock = Stopwatch.StartNew();
@@ -23,16 +23,16 @@ public sealed class IdleTimeoutTests
         Assert.That(close?.Opcode, Is.EqualTo(0x8));
         Assert.That(close!.CloseCode, Is.EqualTo(1001));
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(Second), "counted from the last command's reply");
-        await client.SendAsync(RawWsClient.Frame(0x8, [0x03, 0xE9])); // the client's answering close, 1001
+        await client.SendFrameAsync(0x8, [0x03, 0xE9]); // the client's answering close, 1001
         Assert.That(await client.DrainUntilEndAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(0));
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(10)), Is.True);
     }
 
     [Test]
     public async Task CommandsFlowing_KeepTheConnectionOpen_PastTheIdleTimeout()
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second });
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         var clock = Stopwatch.StartNew();
         for (int i = 0; clock.Elapsed < TimeSpan.FromSeconds(4); i++)
         {
@@ -50,7 +50,7 @@ public sealed class IdleTimeoutTests
         // Each reply byte comes 40 ms apart: 57 bytes with the prompt, over two idle timeouts.
         await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second },
             new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(40) });
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendBinaryAsync("SELECT * FROM images WHERE id = 1");
         var reply = await client.ReadMessageAsync(TimeSpan.FromSeconds(30));
         Assert.That(reply?.IsClose, Is.False, "the reply arrived before any close");
@@ -61,7 +61,7 @@ public sealed class IdleTimeoutTests
     public async Task IdleTimeoutZero_NeverClosesAQuietConnection()
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = TimeSpan.Zero });
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         Assert.That(client.HasInputOrEnded, Is.False, "no frame (no close) and no end of TCP during three registry ticks of silence");
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(1));

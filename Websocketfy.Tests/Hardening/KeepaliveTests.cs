@@ -18,7 +18,7 @@ public sealed class KeepaliveTests
     {
         await using var gateway = await StartAsync();
         var clock = Stopwatch.StartNew();
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
 
         var ping = await client.ReadFrameAsync(TimeSpan.FromSeconds(15));
         Assert.That(ping?.Opcode, Is.EqualTo(0x9), "a quiet connection gets the server's ping");
@@ -31,7 +31,7 @@ public sealed class KeepaliveTests
 
         // The client answers neither the ping nor the close: close-timeout later the daemon drops TCP and forgets it.
         Assert.That(await client.DrainUntilEndAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0), "TCP is closed, nothing follows the close frame");
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.Metrics.ActiveConnections == 0, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.ActiveConnections == 0, TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(gateway.Gateway.SessionCount, Is.EqualTo(0));
     }
 

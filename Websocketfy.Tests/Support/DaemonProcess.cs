@@ -6,24 +6,35 @@ using System.Text.RegularExpressions;
 namespace Websocketfy.Tests.Support;
 
 /// <summary>
-/// The built daemon run as a child process (`dotnet websocketfy.dll ...`, copied next to the test
-/// assembly by the project reference): for exit codes, start-up messages and signals.
+/// The process a daemon runs in, and what it holds. Either the built daemon started as a child
+/// (<see cref="Start"/>: `dotnet websocketfy.dll ...`, copied next to the test assembly by the project
+/// reference) for exit codes, its output and signals; or <see cref="InProcess"/>, this test process, which
+/// hosts <see cref="GatewayHarness"/>'s daemon, for its descriptors and memory.
 /// </summary>
+/// <remarks>
+/// The daemon writes its log lines from a logger thread of its own, in its own time: a line is not there
+/// because an earlier line or a reply is. Wait for the line an assertion needs with
+/// <see cref="WaitForOutputAsync"/>; <see cref="OutputSoFar"/> is only for "not written" checks made after
+/// waiting for a line that comes later.
+/// </remarks>
 public sealed partial class DaemonProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<string> _stderr = [];
+    private readonly Process? _child;
+    private readonly List<string> _lines = [];
+    private TaskCompletionSource _outputChanged = NewSignal();
+    private int _streamsEnded;
 
-    private DaemonProcess(Process process) => _process = process;
+    private DaemonProcess(Process? child) => _child = child;
+
+    /// <summary>This test process, where <see cref="GatewayHarness"/> runs the daemon. Its counts are process-wide
+    /// (the harness's clients and SiREN peer live here too), so fixtures that measure them do not run in parallel.</summary>
+    public static DaemonProcess InProcess { get; } = new(null);
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
-    public int Id => _process.Id;
+    public int Id => _child?.Id ?? Environment.ProcessId;
 
-    /// <summary>Everything the daemon wrote to stderr so far.</summary>
-    public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
-
+    /// <summary>Starts the built daemon; its stdout and stderr are collected line by line.</summary>
     public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
@@ -31,53 +42,120 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
-        daemon._process.ErrorDataReceived += (_, e) => daemon.OnStderr(e.Data);
-        daemon._process.OutputDataReceived += (_, e) => daemon.OnStderr(e.Data);
-        daemon._process.BeginErrorReadLine();
-        daemon._process.BeginOutputReadLine();
+        daemon._child!.ErrorDataReceived += (_, e) => daemon.OnOutput(e.Data);
+        daemon._child.OutputDataReceived += (_, e) => daemon.OnOutput(e.Data);
+        daemon._child.BeginErrorReadLine();
+        daemon._child.BeginOutputReadLine();
         return daemon;
     }
 
-    /// <summary>Runs the daemon to completion (for start-up errors): exit code and stderr.</summary>
-    public static async Task<(int ExitCode, string Stderr)> RunToExitAsync(params string[] arguments)
+    /// <summary>Runs the daemon to completion (for start-up errors): exit code and all it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
     {
         await using var daemon = Start(arguments);
-        int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        return (code, daemon.Stderr);
+        int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, daemon.OutputSoFar);
     }
 
-    private void OnStderr(string? line)
+    // ---- output (a started daemon only) ----
+
+    /// <summary>What the daemon wrote to stdout and stderr until now, one line per line in arrival order. More may be
+    /// on its way: to assert that something was written, use <see cref="WaitForOutputAsync"/>.</summary>
+    public string OutputSoFar
     {
-        if (line is null) return;
-        lock (_stderr) _stderr.Add(line);
-        var match = ListeningLine().Match(line);
-        if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
+        get
+        {
+            RequireChild();
+            lock (_lines) return string.Join('\n', _lines);
+        }
     }
+
+    /// <summary>Waits until the output contains <paramref name="text"/> (ends as soon as it does); returns the
+    /// output at that moment. Fails the test, showing the output, when the daemon's output ends or
+    /// <paramref name="timeout"/> (30 s unless given) passes first.</summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
+        await WaitForOutputAsync(output => output.Contains(text, StringComparison.Ordinal), $"\"{text}\"", timeout);
+
+    /// <summary>Waits until a line of the output matches <paramref name="pattern"/>; returns the first match.</summary>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan? timeout = null)
+    {
+        Match match = Match.Empty;
+        await WaitForOutputAsync(output => (match = pattern.Match(output)).Success, $"/{pattern}/", timeout);
+        return match;
+    }
+
+    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    public async Task<int> WaitUntilListeningAsync(TimeSpan? timeout = null) =>
+        int.Parse((await WaitForOutputAsync(ListeningLine(), timeout)).Groups[1].Value);
 
     [GeneratedRegex(@"listening on \S+ port (\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
-    public async Task<int> WaitUntilListeningAsync()
+    private async Task<string> WaitForOutputAsync(Func<string, bool> holds, string what, TimeSpan? timeout)
     {
-        var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
-        if (first != _listening.Task) throw new InvalidOperationException("the daemon did not start listening:\n" + Stderr);
-        return await _listening.Task;
+        RequireChild();
+        TimeSpan bound = timeout ?? Wait.DefaultTimeout;
+        using var deadline = new CancellationTokenSource(bound);
+        while (true)
+        {
+            string output;
+            Task changed;
+            bool ended;
+            lock (_lines)
+            {
+                output = string.Join('\n', _lines);
+                changed = _outputChanged.Task;
+                ended = _streamsEnded == 2;
+            }
+            if (holds(output)) return output;
+            if (ended) Assert.Fail($"the daemon's output ended (exit code {ExitCodeOrNone()}) without {what}; it wrote:\n{output}");
+            try { await changed.WaitAsync(deadline.Token); }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the daemon did not write {what} within {bound.TotalSeconds} s; it wrote:\n{OutputSoFar}");
+            }
+        }
     }
 
+    private void OnOutput(string? line)
+    {
+        TaskCompletionSource changed;
+        lock (_lines)
+        {
+            if (line is null) _streamsEnded++;
+            else _lines.Add(line);
+            changed = _outputChanged;
+            _outputChanged = NewSignal();
+        }
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private string ExitCodeOrNone() => _child!.HasExited ? _child.ExitCode.ToString() : "none yet";
+
+    private void RequireChild()
+    {
+        if (_child is null) throw new InvalidOperationException("the in-process daemon's log goes to TestLogging, not to an output; start the built daemon to read it");
+    }
+
+    // ---- life cycle (a started daemon only) ----
+
+    /// <summary>Waits for the exit (and the end of its output); returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
+        RequireChild();
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        _process.WaitForExit(); // flushes the redirected output
-        return _process.ExitCode;
+        await _child!.WaitForExitAsync(cts.Token);
+        _child.WaitForExit(); // returns once the redirected output has been read to its end
+        return _child.ExitCode;
     }
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        RequireChild();
+        using var kill = Process.Start("kill", ["-TERM", _child!.Id.ToString()]);
         kill.WaitForExit();
     }
 
@@ -89,13 +167,102 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
+    // ---- what the process holds (either kind) ----
+
+    /// <summary>What the process's open file descriptors point at (sockets, files, pipes), leaving out the runtime's
+    /// own: assemblies and native libraries mapped when first used, and symbol files, opened the first time an
+    /// exception's stack trace needs line numbers. Those stay open for good and are no one's leak.</summary>
+    public List<string> DescriptorTargets()
+    {
+        var targets = new List<string>();
+        foreach (string entry in Directory.GetFileSystemEntries($"/proc/{Id}/fd"))
+        {
+            string? target;
+            try { target = new FileInfo(entry).LinkTarget; }
+            catch (IOException) { continue; } // closed while we listed
+            if (target is null || target.EndsWith(".dll", StringComparison.Ordinal) || target.EndsWith(".pdb", StringComparison.Ordinal)
+                || target.EndsWith(".so", StringComparison.Ordinal) || target.Contains(".so.", StringComparison.Ordinal))
+                continue;
+            targets.Add(target);
+        }
+        return targets;
+    }
+
+    public int OpenDescriptors() => DescriptorTargets().Count;
+
+    /// <summary>Waits until the descriptor count is down to <paramref name="most"/>; returns the last count.</summary>
+    public Task<int> DescriptorsSettleAsync(int most, TimeSpan? timeout = null) =>
+        Wait.ForValueAsync(OpenDescriptors, count => count <= most, timeout);
+
+    /// <summary>Resident set size in bytes, read fresh from the kernel.</summary>
+    public long WorkingSet()
+    {
+        if (_child is not null)
+        {
+            _child.Refresh();
+            return _child.WorkingSet64;
+        }
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+
+    /// <summary>This process's managed heap in use after a full, compacting collection.</summary>
+    public static long ManagedHeapAfterCollection()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>Samples this process's working set and managed heap every few milliseconds until disposed, keeping the peaks.</summary>
+    public sealed class PeakSampler : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _sampling;
+        private long _peakWorkingSet, _peakHeap;
+
+        public PeakSampler() => _sampling = SampleAsync();
+
+        public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
+        public long PeakManagedHeap => Interlocked.Read(ref _peakHeap);
+
+        private async Task SampleAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Raise(ref _peakWorkingSet, InProcess.WorkingSet());
+                Raise(ref _peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                try { await Task.Delay(10, _stop.Token); } catch (OperationCanceledException) { }
+            }
+        }
+
+        private static void Raise(ref long peak, long value)
+        {
+            long seen = Interlocked.Read(ref peak);
+            while (value > seen)
+            {
+                long was = Interlocked.CompareExchange(ref peak, value, seen);
+                if (was == seen) return;
+                seen = was;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            await _sampling;
+            _stop.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_child is null) return;
+        if (!_child.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _child.Kill(entireProcessTree: true);
+            await _child.WaitForExitAsync();
         }
-        _process.Dispose();
+        _child.Dispose();
     }
 }
