@@ -22,11 +22,14 @@ public static class RawSiren
     {
         var received = new MemoryStream();
         var buffer = new byte[64 * 1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // Bounds silence, not the whole reply: a large reply on a busy machine may take long but keeps coming.
+        var silence = TimeSpan.FromSeconds(30);
+        using var timeout = new CancellationTokenSource(silence);
         while (true)
         {
             int n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
             if (n == 0) throw new IOException("peer closed before the prompt");
+            timeout.CancelAfter(silence);
             received.Write(buffer, 0, n);
             if (received.Length >= Prompt.Length && received.GetBuffer().AsSpan(0, (int)received.Length).EndsWith(Prompt))
                 return received.GetBuffer().AsSpan(0, (int)received.Length - Prompt.Length).ToArray();

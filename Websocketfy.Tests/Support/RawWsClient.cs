@@ -16,8 +16,9 @@ public sealed record RawFrame(bool Fin, int Opcode, byte[] Payload)
 public readonly record struct RawFrameHead(bool Fin, int Opcode, long Length);
 
 /// <summary>How a data message read by <see cref="RawWsClient.ReadMessageAsync"/> ended: its length and SHA-256
-/// (and its bytes when asked to keep them), or the close frame that came instead.</summary>
-public sealed record RawMessage(int Opcode, long Length, byte[] Sha256, RawFrame? Close, byte[]? Bytes = null)
+/// (and its bytes when asked to keep them), or the close frame that came instead; and how many pings the server
+/// sent on the way (each was answered).</summary>
+public sealed record RawMessage(int Opcode, long Length, byte[] Sha256, RawFrame? Close, byte[]? Bytes = null, int PingsAnswered = 0)
 {
     public bool IsClose => Close is not null;
     public string Text => Encoding.UTF8.GetString(Bytes ?? throw new InvalidOperationException("the bytes were not kept"));
@@ -41,6 +42,9 @@ public sealed class RawWsClient : IDisposable
 
     private readonly byte[] _buffer;
     private int _start, _end;
+    // Set while a read that bounds silence rather than its whole length runs: every byte received moves it on.
+    private CancellationTokenSource? _silenceDeadline;
+    private TimeSpan _silence;
 
     private RawWsClient(Socket socket, int bufferSize)
     {
@@ -137,10 +141,11 @@ public sealed class RawWsClient : IDisposable
         }
     }
 
-    /// <summary>Reads an HTTP answer whole (head and body) until the server ends TCP.</summary>
+    /// <summary>Reads an HTTP answer whole (head and body) until the server ends TCP; <paramref name="timeout"/>
+    /// bounds silence.</summary>
     public async Task<string> ReadToEndAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var cts = BoundSilence(timeout);
         var all = new MemoryStream();
         all.Write(_buffer, _start, _end - _start);
         _start = _end = 0;
@@ -150,6 +155,7 @@ public sealed class RawWsClient : IDisposable
             try { n = await Socket.ReceiveAsync(_buffer, SocketFlags.None, cts.Token); }
             catch (SocketException) { break; }
             if (n == 0) break;
+            cts.CancelAfter(_silence);
             all.Write(_buffer, 0, n);
         }
         return Encoding.UTF8.GetString(all.GetBuffer(), 0, (int)all.Length);
@@ -220,13 +226,15 @@ public sealed class RawWsClient : IDisposable
         ReadMessageAsync(timeout ?? DefaultTimeout, keep: new MemoryStream());
 
     /// <summary>Reads one data message of any size through SHA-256 without holding it (a close frame instead ends
-    /// it); null when TCP ended first. Pings are answered as a browser would.</summary>
+    /// it); null when TCP ended first. Pings are answered as a browser would. <paramref name="timeout"/> bounds
+    /// silence: a large message on a busy machine may take longer in all, but keeps coming.</summary>
     public async Task<RawMessage?> ReadMessageAsync(TimeSpan timeout, int paceBytes = 0, TimeSpan pause = default, MemoryStream? keep = null)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = BoundSilence(timeout);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         int opcode = -1;
         long total = 0;
+        int pings = 0;
         while (true)
         {
             var head = await ReadFrameHeadAsync(cts.Token);
@@ -236,21 +244,26 @@ public sealed class RawWsClient : IDisposable
             {
                 var control = new MemoryStream();
                 if (!await ReadPayloadAsync(length, bytes => control.Write(bytes), cts.Token)) return null;
-                if (op == 0x8) return new RawMessage(op, 0, [], new RawFrame(fin, op, control.ToArray()));
-                if (op == 0x9) await SendFrameAsync(0xA, control.ToArray());
+                if (op == 0x8) return new RawMessage(op, 0, [], new RawFrame(fin, op, control.ToArray()), PingsAnswered: pings);
+                if (op == 0x9)
+                {
+                    pings++;
+                    await SendFrameAsync(0xA, control.ToArray());
+                }
                 continue;
             }
             if (opcode < 0) opcode = op;
             if (!await ReadPayloadAsync(length, bytes => { hash.AppendData(bytes); keep?.Write(bytes); }, cts.Token, paceBytes, pause)) return null;
             total += length;
-            if (fin) return new RawMessage(opcode, total, hash.GetHashAndReset(), null, keep?.ToArray());
+            if (fin) return new RawMessage(opcode, total, hash.GetHashAndReset(), null, keep?.ToArray(), pings);
         }
     }
 
-    /// <summary>Reads frames (dropping data, not holding it) until the server's close frame, returned; null when TCP ended first.</summary>
+    /// <summary>Reads frames (dropping data, not holding it) until the server's close frame, returned; null when
+    /// TCP ended first. <paramref name="timeout"/> bounds silence.</summary>
     public async Task<RawFrame?> ReadUntilCloseAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var cts = BoundSilence(timeout);
         while (true)
         {
             var head = await ReadFrameHeadAsync(cts.Token);
@@ -292,6 +305,26 @@ public sealed class RawWsClient : IDisposable
         Socket.Dispose();
     }
 
+    /// <summary>A deadline that every byte received moves on by <paramref name="timeout"/> (30 s unless given), until disposed.</summary>
+    private SilenceDeadline BoundSilence(TimeSpan? timeout)
+    {
+        _silence = timeout ?? DefaultTimeout;
+        _silenceDeadline = new CancellationTokenSource(_silence);
+        return new SilenceDeadline(this, _silenceDeadline);
+    }
+
+    private readonly struct SilenceDeadline(RawWsClient client, CancellationTokenSource source) : IDisposable
+    {
+        public CancellationToken Token => source.Token;
+        public void CancelAfter(TimeSpan delay) => source.CancelAfter(delay);
+
+        public void Dispose()
+        {
+            if (client._silenceDeadline == source) client._silenceDeadline = null;
+            source.Dispose();
+        }
+    }
+
     private async Task<bool> FillAsync(int needed, CancellationToken ct)
     {
         if (_end - _start >= needed) return true;
@@ -309,6 +342,7 @@ public sealed class RawWsClient : IDisposable
             catch (SocketException) { return false; }
             if (n == 0) return false;
             _end += n;
+            _silenceDeadline?.CancelAfter(_silence);
         }
         return true;
     }

@@ -22,7 +22,7 @@ public sealed class WsClient : IAsyncDisposable
         var client = new WsClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         configure?.Invoke(client._socket.Options);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client._socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), timeout.Token);
         return client;
     }
@@ -36,14 +36,18 @@ public sealed class WsClient : IAsyncDisposable
     }
 
     /// <summary>Reads one whole message (all its fragments). A close frame is returned as a Received with IsClose.</summary>
+    /// <param name="timeout">How long to wait without progress (30 s unless given): a large message on a busy
+    /// machine may take longer than that in all, but keeps coming.</param>
     public async Task<Received> ReceiveAsync(TimeSpan? timeout = null, long maxBytes = 256L * 1024 * 1024)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        TimeSpan silence = timeout ?? TimeSpan.FromSeconds(30);
+        using var cts = new CancellationTokenSource(silence);
         var message = new MemoryStream();
         var buffer = new byte[64 * 1024];
         while (true)
         {
             var result = await _socket.ReceiveAsync(buffer, cts.Token);
+            cts.CancelAfter(silence);
             if (result.MessageType == WebSocketMessageType.Close)
                 return new Received(WebSocketMessageType.Close, [], result.CloseStatus, result.CloseStatusDescription);
             message.Write(buffer, 0, result.Count);

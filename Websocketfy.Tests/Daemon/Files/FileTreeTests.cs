@@ -124,7 +124,7 @@ public class FileTreeTests
             Open(out FileRefusal refusal, "pipe")?.Dispose();
             return refusal;
         });
-        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(10)));
+        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(30)));
         Assert.That(finished, Is.SameAs(attempt), "TryOpen blocked on a fifo");
         Assert.That(await attempt, Is.EqualTo(FileRefusal.NotRegularFile));
     }

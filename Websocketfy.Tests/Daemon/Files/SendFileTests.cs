@@ -9,7 +9,7 @@ namespace Websocketfy.Tests.Daemon.Files;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class SendFileTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private TempTree _tree = null!;
 
     [SetUp]
