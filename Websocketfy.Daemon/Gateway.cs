@@ -28,6 +28,7 @@ public sealed class Gateway : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Listener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _startupProbe = Task.CompletedTask;
 
     /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable).</summary>
     public Gateway(GatewayOptions options, ILoggerFactory loggers)
@@ -51,6 +52,10 @@ public sealed class Gateway : IAsyncDisposable
     internal int IdleBackendConnections => _pool.IdleCount;
     internal int SessionCount => _registry.Count;
 
+    /// <summary>The start-up check of SiREN (its connection, when it answers, waits in the pool): tests start
+    /// from a known pool by waiting for it.</summary>
+    internal Task StartupProbe => _startupProbe;
+
     /// <summary>Binds the port (throws SocketException when it cannot) and starts accepting.</summary>
     public void Start()
     {
@@ -59,7 +64,7 @@ public sealed class Gateway : IAsyncDisposable
                             _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
         if (_options.AllowedOrigins.Count == 0)
             _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
-        _ = _pool.ProbeAsync(_stopping.Token);
+        _startupProbe = _pool.ProbeAsync(_stopping.Token);
         _acceptLoop = AcceptLoopAsync(_listener);
     }
 

@@ -14,17 +14,20 @@ namespace Websocketfy.Tests.Support;
 /// <remarks>
 /// The daemon writes its log lines from a logger thread of its own, in its own time: a line is not there
 /// because an earlier line or a reply is. Wait for the line an assertion needs with
-/// <see cref="WaitForOutputAsync"/>; <see cref="OutputSoFar"/> is only for "not written" checks made after
-/// waiting for a line that comes later.
+/// <c>Output.WaitForAsync</c>; <c>Output.SoFar</c> is only for "not written" checks made after waiting for a
+/// line that comes later.
 /// </remarks>
 public sealed partial class DaemonProcess : IAsyncDisposable
 {
     private readonly Process? _child;
-    private readonly List<string> _lines = [];
-    private TaskCompletionSource _outputChanged = NewSignal();
+    private readonly OutputLines? _output;
     private int _streamsEnded;
 
-    private DaemonProcess(Process? child) => _child = child;
+    private DaemonProcess(Process? child)
+    {
+        _child = child;
+        if (child is not null) _output = new OutputLines($"the daemon (pid {child.Id})");
+    }
 
     /// <summary>This test process, where <see cref="GatewayHarness"/> runs the daemon. Its counts are process-wide
     /// (the harness's clients and SiREN peer live here too), so fixtures that measure them do not run in parallel.</summary>
@@ -54,89 +57,37 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     {
         await using var daemon = Start(arguments);
         int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        return (code, daemon.OutputSoFar);
+        return (code, daemon.Output.SoFar);
     }
 
     // ---- output (a started daemon only) ----
 
-    /// <summary>What the daemon wrote to stdout and stderr until now, one line per line in arrival order. More may be
-    /// on its way: to assert that something was written, use <see cref="WaitForOutputAsync"/>.</summary>
-    public string OutputSoFar
-    {
-        get
-        {
-            RequireChild();
-            lock (_lines) return string.Join('\n', _lines);
-        }
-    }
-
-    /// <summary>Waits until the output contains <paramref name="text"/> (ends as soon as it does); returns the
-    /// output at that moment. Fails the test, showing the output, when the daemon's output ends or
-    /// <paramref name="timeout"/> (30 s unless given) passes first.</summary>
-    public async Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null) =>
-        await WaitForOutputAsync(output => output.Contains(text, StringComparison.Ordinal), $"\"{text}\"", timeout);
-
-    /// <summary>Waits until a line of the output matches <paramref name="pattern"/>; returns the first match.</summary>
-    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan? timeout = null)
-    {
-        Match match = Match.Empty;
-        await WaitForOutputAsync(output => (match = pattern.Match(output)).Success, $"/{pattern}/", timeout);
-        return match;
-    }
+    /// <summary>What the daemon writes to stdout and stderr, line by line: wait for a line with
+    /// <c>Output.WaitForAsync</c>.</summary>
+    public OutputLines Output => _output ?? throw new InvalidOperationException(
+        "the in-process daemon logs through GatewayHarness (captureLog: true), not to an output; start the built daemon to read one");
 
     /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
     public async Task<int> WaitUntilListeningAsync(TimeSpan? timeout = null) =>
-        int.Parse((await WaitForOutputAsync(ListeningLine(), timeout)).Groups[1].Value);
+        int.Parse((await Output.WaitForAsync(ListeningLine(), timeout)).Groups[1].Value);
 
     [GeneratedRegex(@"listening on \S+ port (\d+)")]
     private static partial Regex ListeningLine();
 
-    private async Task<string> WaitForOutputAsync(Func<string, bool> holds, string what, TimeSpan? timeout)
-    {
-        RequireChild();
-        TimeSpan bound = timeout ?? Wait.DefaultTimeout;
-        using var deadline = new CancellationTokenSource(bound);
-        while (true)
-        {
-            string output;
-            Task changed;
-            bool ended;
-            lock (_lines)
-            {
-                output = string.Join('\n', _lines);
-                changed = _outputChanged.Task;
-                ended = _streamsEnded == 2;
-            }
-            if (holds(output)) return output;
-            if (ended) Assert.Fail($"the daemon's output ended (exit code {ExitCodeOrNone()}) without {what}; it wrote:\n{output}");
-            try { await changed.WaitAsync(deadline.Token); }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"the daemon did not write {what} within {bound.TotalSeconds} s; it wrote:\n{OutputSoFar}");
-            }
-        }
-    }
-
     private void OnOutput(string? line)
     {
-        TaskCompletionSource changed;
-        lock (_lines)
+        if (line is not null)
         {
-            if (line is null) _streamsEnded++;
-            else _lines.Add(line);
-            changed = _outputChanged;
-            _outputChanged = NewSignal();
+            _output!.Add(line);
+            return;
         }
-        changed.TrySetResult();
+        if (Interlocked.Increment(ref _streamsEnded) == 2)
+            _output!.End(_child!.HasExited ? $"exit code {_child.ExitCode}" : "stdout and stderr closed");
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private string ExitCodeOrNone() => _child!.HasExited ? _child.ExitCode.ToString() : "none yet";
 
     private void RequireChild()
     {
-        if (_child is null) throw new InvalidOperationException("the in-process daemon's log goes to TestLogging, not to an output; start the built daemon to read it");
+        if (_child is null) throw new InvalidOperationException("this is the test process itself; start the built daemon for that");
     }
 
     // ---- life cycle (a started daemon only) ----

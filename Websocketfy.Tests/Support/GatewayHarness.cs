@@ -13,12 +13,17 @@ namespace Websocketfy.Tests.Support;
 /// </summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
-    private GatewayHarness(SirenPeerServer siren, TempTree files, Gateway gateway, GatewayOptions options)
+    private readonly OutputLines? _log;
+    private readonly ILoggerFactory? _loggers;
+
+    private GatewayHarness(SirenPeerServer siren, TempTree files, Gateway gateway, GatewayOptions options, OutputLines? log, ILoggerFactory? loggers)
     {
         Siren = siren;
         Files = files;
         Gateway = gateway;
         Options = options;
+        _log = log;
+        _loggers = loggers;
     }
 
     public SirenPeerServer Siren { get; }
@@ -27,14 +32,21 @@ public sealed class GatewayHarness : IAsyncDisposable
     public GatewayOptions Options { get; }
     public int Port => Gateway.Port;
 
+    /// <summary>The daemon's log lines at Information and above, when started with <c>captureLog: true</c>:
+    /// wait for a line with <c>Log.WaitForAsync</c>.</summary>
+    public OutputLines Log => _log ?? throw new InvalidOperationException("start the harness with captureLog: true to read the daemon's log");
+
     /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
     /// <param name="peer">The SiREN peer's options (faults, ...).</param>
     /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
+    /// <param name="captureLog">Collects the daemon's log in <see cref="Log"/> (off by default: it costs
+    /// memory, which some tests measure).</param>
     public static async Task<GatewayHarness> StartAsync(
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
-        Action<TempTree>? populate = null)
+        Action<TempTree>? populate = null,
+        bool captureLog = false)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
@@ -52,9 +64,14 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
-        var gateway = new Gateway(options, TestLogging.Factory);
+        OutputLines? log = captureLog ? new OutputLines("the in-process daemon's log") : null;
+        ILoggerFactory? loggers = log is null ? null : TestLogging.Capturing(log);
+        var gateway = new Gateway(options, loggers ?? TestLogging.Factory);
         gateway.Start();
-        return new GatewayHarness(siren, files, gateway, options);
+        // Tests start from a known pool: the probe's connection idle in it when SiREN answers, none otherwise.
+        // Left running, its connection could arrive after a test's first command had opened its own.
+        await gateway.StartupProbe.WaitAsync(Wait.DefaultTimeout);
+        return new GatewayHarness(siren, files, gateway, options, log, loggers);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
@@ -64,14 +81,24 @@ public sealed class GatewayHarness : IAsyncDisposable
         await Gateway.DisposeAsync();
         await Siren.DisposeAsync();
         Files.Dispose();
+        _loggers?.Dispose();
     }
 }
 
 /// <summary>Daemon logs in tests: silent unless WEBSOCKETFY_TEST_LOG is set (then Debug to stderr).</summary>
 public static class TestLogging
 {
+    private static readonly bool ToConsole = Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_LOG") is not null;
+
     public static readonly ILoggerFactory Factory =
-        Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_LOG") is null
-            ? NullLoggerFactory.Instance
-            : LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true));
+        ToConsole ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true))
+                  : NullLoggerFactory.Instance;
+
+    /// <summary>Loggers that also add Information and above to <paramref name="lines"/>.</summary>
+    public static ILoggerFactory Capturing(OutputLines lines) => LoggerFactory.Create(b =>
+    {
+        b.SetMinimumLevel(ToConsole ? LogLevel.Debug : LogLevel.Information);
+        b.AddProvider(new LogToLines(lines));
+        if (ToConsole) b.AddSimpleConsole(o => o.SingleLine = true);
+    });
 }

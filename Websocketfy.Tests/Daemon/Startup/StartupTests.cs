@@ -96,7 +96,7 @@ public sealed class StartupTests
         await using (var open = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root]))
         {
             // Logged right after the "listening" line, by the logger's own thread: wait for it, not for that line.
-            await open.WaitForOutputAsync("every browser Origin is allowed; restrict it with --allowed-origins");
+            await open.Output.WaitForAsync("every browser Origin is allowed; restrict it with --allowed-origins");
         }
         await using var restricted = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root,
                                                           "--allowed-origins", "https://viewer.example.org"]);
@@ -104,10 +104,10 @@ public sealed class StartupTests
         using var client = await RawWsClient.ConnectAsync(port, upgrade: false);
         await client.SendRawAsync(RawWsClient.UpgradeRequest("Origin: https://evil.example\"x\r\n"));
         Assert.That(await client.ReadToEndAsync(), Does.StartWith("HTTP/1.1 403 "));
-        await restricted.WaitForOutputAsync("refused: origin https://evil.example\\u0022x is not allowed");
+        await restricted.Output.WaitForAsync("refused: origin https://evil.example\\u0022x is not allowed");
         // The warning would have been logged at start-up, before any connection was accepted: the refusal line,
         // written later by the same logger, shows the start-up lines are all in.
-        Assert.That(restricted.OutputSoFar, Does.Not.Contain("every browser Origin is allowed"));
+        Assert.That(restricted.Output.SoFar, Does.Not.Contain("every browser Origin is allowed"));
     }
 
     [Test]
@@ -119,6 +119,6 @@ public sealed class StartupTests
         int port = await daemon.WaitUntilListeningAsync();
         await using var client = await WsClient.ConnectAsync(port);
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
-        await daemon.WaitForOutputAsync("unavailable");
+        await daemon.Output.WaitForAsync("unavailable");
     }
 }
