@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 using Websocketfy.SirenDemo;
 using Websocketfy.Tests.Support;
 
@@ -13,7 +15,7 @@ public sealed class IdleTimeoutTests
     [Test]
     public async Task ConnectionWithoutCommands_IsClosedWith1001_AfterTheIdleTimeout()
     {
-        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second });
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second }, captureLog: true);
         using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendTextAsync("SELECT 1");
         Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
@@ -26,6 +28,8 @@ public sealed class IdleTimeoutTests
         await client.SendFrameAsync(0x8, [0x03, 0xE9]); // the client's answering close, 1001
         Assert.That(await client.DrainUntilEndAsync(), Is.EqualTo(0));
         Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0), Is.True);
+        // Operators see why: the connection's last log line gives the close code and the reason.
+        await gateway.Log.WaitForAsync(new Regex(@"ended after \d+ ms: 1 commands, \d+ bytes in, close 1001, idle timeout"));
     }
 
     [Test]
@@ -52,11 +56,35 @@ public sealed class IdleTimeoutTests
         // Each reply byte comes 40 ms apart: 57 bytes with the prompt, over two idle timeouts.
         await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = Second },
             new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(40) });
-        using var client = await RawWsClient.ConnectAsync(gateway.Port);
-        await client.SendBinaryAsync("SELECT * FROM images WHERE id = 1");
+        // The command leaves with the upgrade request, so it is queued the moment the connection opens: however
+        // late a busy machine runs the client, the connection is never idle before its command.
+        using var client = await RawWsClient.ConnectAsync(gateway.Port,
+            firstFrames: RawWsClient.Frame(0x2, Encoding.UTF8.GetBytes("SELECT * FROM images WHERE id = 1")));
         var reply = await client.ReadMessageAsync(TimeSpan.FromSeconds(30));
         Assert.That(reply?.IsClose, Is.False, "the reply arrived before any close");
         Assert.That(reply!.Length, Is.EqualTo("id, label, path\n1, normal, study1/img001.dcm\n".Length));
+    }
+
+    [Test]
+    public async Task UpgradeSlowerThanTheIdleTimeout_LeavesTheClientItsWholeIdleTimeout()
+    {
+        // The idle time runs from the upgrade, not from the accept: a slow handshake (it has its own timeout)
+        // must not use it up, or the connection would be closed on the first tick after it opens.
+        var idleTimeout = TimeSpan.FromSeconds(3);
+        await using var gateway = await GatewayHarness.StartAsync(o => o with { IdleTimeout = idleTimeout });
+        using var client = await RawWsClient.ConnectAsync(gateway.Port, upgrade: false);
+        byte[] upgrade = RawWsClient.UpgradeRequest();
+        await client.SendRawAsync(upgrade[..20]);
+        await Task.Delay(idleTimeout + TimeSpan.FromSeconds(1)); // a slow client, on purpose
+        await client.SendRawAsync(upgrade[20..]);
+        Assert.That(await client.ReadHttpHeadAsync(), Does.StartWith("HTTP/1.1 101 "));
+
+        // Half the idle timeout of quiet after the upgrade: a close that counted from the accept would be in by now
+        // (the check runs every second). A busy machine can only make such a close later, never a correct one earlier.
+        await Task.Delay(idleTimeout / 2);
+        Assert.That(client.HasInputOrEnded, Is.False, "no close within the idle timeout after the upgrade");
+        await client.SendTextAsync("SELECT 1");
+        Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
     }
 
     [Test]
