@@ -10,7 +10,7 @@ namespace Websocketfy.Tests.Hardening;
 /// </summary>
 internal sealed record ResourceBaseline(IReadOnlyList<string> Descriptors, int IdleBackendConnections)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Settle = Wait.DefaultTimeout;
     // Once the daemon is quiet its descriptors are closed already (teardown closes before it forgets the
     // session); the short grace keeps a socket left to a finalizer from passing unnoticed.
     private static readonly TimeSpan DescriptorGrace = TimeSpan.FromSeconds(3);

@@ -133,8 +133,10 @@ public sealed class BackendFaultTests
         int connections = gateway.Siren.ConnectionCount;
         byte[] unsolicited = "1\n1\nSiren::SQL> "u8.ToArray();
         await gateway.Siren.InjectUnsolicitedAsync(unsolicited);
-        Assert.That(await Wait.UntilAsync(() => TcpTable.UnreadBytesFromPort(gateway.Siren.Port) == unsolicited.Length), Is.True,
-                    "the bytes reached the daemon's idle pooled connection");
+        // Every idle pooled connection got them.
+        Assert.That(await Wait.UntilAsync(() => TcpTable.UnreadBytesFromPort(gateway.Siren.Port)
+                                                == unsolicited.Length * gateway.Gateway.IdleBackendConnections), Is.True,
+                    "the bytes reached the daemon's idle pooled connections");
         Assert.That((await client.RequestAsync("SELECT 2")).Text, Is.EqualTo("2\n2\n"));
         Assert.That(gateway.Siren.ConnectionCount, Is.EqualTo(connections + 1), "the out-of-step connection was not reused");
     }

@@ -1,7 +1,7 @@
-namespace Websocketfy.Tests.Hardening;
+namespace Websocketfy.Tests.Support;
 
 /// <summary>SQL commands whose replies from the SiREN peer have a known scale.</summary>
-internal static class Queries
+public static class Queries
 {
     /// <summary>200,000 rows, about 12.5 MB: several times what the socket buffers between the daemon and a
     /// client hold, so a client that stops reading leaves the daemon mid-reply; the peer needs about a second.</summary>
