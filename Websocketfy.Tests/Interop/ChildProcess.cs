@@ -17,7 +17,7 @@ internal static class ChildProcess
 
     /// <remarks>Standard input is a pipe held open until the child exits: wscat treats the end of its
     /// input as "quit" and closes at once, before any reply arrives, when stdin is /dev/null.</remarks>
-    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -25,6 +25,7 @@ internal static class ChildProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
 

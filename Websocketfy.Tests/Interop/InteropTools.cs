@@ -46,7 +46,7 @@ internal static class InteropTools
         return null;
     }
 
-    private static string? FindOnPath(string program)
+    public static string? FindOnPath(string program)
     {
         string[] folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         foreach (string folder in folders)

@@ -105,14 +105,7 @@ public sealed class PythonWebsocketsTests
         string script = Path.Combine(InteropTools.SourceFolder, "websockets_client.py");
         var result = await ChildProcess.RunAsync(python, [script, $"ws://127.0.0.1:{_gateway.Port}/", .. steps]);
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var parsed = new JsonElement[lines.Length];
-        for (int i = 0; i < lines.Length; i++)
-        {
-            using var document = JsonDocument.Parse(lines[i]);
-            parsed[i] = document.RootElement.Clone();
-        }
-        return parsed;
+        return JsonLine.ParseAll(result.StandardOutput);
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -122,21 +115,5 @@ public sealed class PythonWebsocketsTests
         var bytes = new byte[size];
         new Random(size).NextBytes(bytes);
         return bytes;
-    }
-}
-
-/// <summary>Reading the script's JSON lines: a missing property is an assertion failure, not a crash.</summary>
-internal static class JsonLine
-{
-    public static string? Str(this JsonElement line, string name) =>
-        line.TryGetProperty(name, out var value) ? value.GetString() : Missing<string>(line, name);
-
-    public static int Int(this JsonElement line, string name) =>
-        line.TryGetProperty(name, out var value) ? value.GetInt32() : Missing<int>(line, name);
-
-    private static T Missing<T>(JsonElement line, string name)
-    {
-        Assert.Fail($"no \"{name}\" in the script's line {line.GetRawText()}");
-        return default!;
     }
 }

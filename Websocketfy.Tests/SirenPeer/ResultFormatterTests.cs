@@ -71,6 +71,7 @@ public sealed class ResultFormatterTests
     [TestCase(1.5, "1.5", TestName = "FractionalReal_PrintsShortest")]
     [TestCase(0.1, "0.1", TestName = "PointOne_PrintsShortestNotBinaryNoise")]
     [TestCase(-2.5, "-2.5", TestName = "NegativeReal_KeepsItsSign")]
+    [TestCase(-0.0, "0", TestName = "NegativeZero_PrintsWithoutItsSign")]
     [TestCase(100000.0, "100000", TestName = "HundredThousand_StaysDecimal")]
     [TestCase(1e6, "1e+06", TestName = "Million_TurnsExponentialWithTwoDigitExponent")]
     [TestCase(1200000.0, "1200000", TestName = "TwoDigitMillion_StaysDecimalWhileNotLonger")]

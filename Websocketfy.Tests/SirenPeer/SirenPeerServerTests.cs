@@ -121,7 +121,7 @@ public sealed class SirenPeerServerTests
         int port = server.Port;
         await using RawSirenClient before = await RawSirenClient.ConnectAsync(server.EndPoint);
         await before.WaitForBytesAsync(Prompt.Length);
-        await before.SendAsync("INSERT INTO images VALUES (6, 'kept', 'x')\n");
+        await before.SendAsync("INSERT INTO images (id, label, path) VALUES (6, 'kept', 'x')\n");
         await before.WaitForBytesAsync(2 * Prompt.Length);
 
         await server.RestartAsync();

@@ -35,13 +35,18 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
+    public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
+
     public int Id => _child?.Id ?? Environment.ProcessId;
 
     /// <summary>Starts the built daemon; its stdout and stderr are collected line by line.</summary>
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
+    /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(DaemonPath);
+        start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -67,11 +72,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public OutputLines Output => _output ?? throw new InvalidOperationException(
         "the in-process daemon logs through GatewayHarness (captureLog: true), not to an output; start the built daemon to read one");
 
-    /// <summary>The port from the daemon's "listening on ... port N" log line.</summary>
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
     public async Task<int> WaitUntilListeningAsync(TimeSpan? timeout = null) =>
         int.Parse((await Output.WaitForAsync(ListeningLine(), timeout)).Groups[1].Value);
 
-    [GeneratedRegex(@"listening on \S+ port (\d+)")]
+    // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
+    [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
     private void OnOutput(string? line)

@@ -9,16 +9,18 @@ namespace Websocketfy.Tests.Support;
 
 /// <summary>
 /// The real daemon (in-process, on an ephemeral loopback port) in front of the SiREN-protocol peer
-/// and a real temporary file tree. Everything talks over real sockets.
+/// (or of another SiREN server, such as the real one) and a real temporary file tree. Everything
+/// talks over real sockets.
 /// </summary>
 public sealed class GatewayHarness : IAsyncDisposable
 {
+    private readonly SirenPeerServer? _siren;
     private readonly OutputLines? _log;
     private readonly ILoggerFactory? _loggers;
 
-    private GatewayHarness(SirenPeerServer siren, TempTree files, Gateway gateway, GatewayOptions options, OutputLines? log, ILoggerFactory? loggers)
+    private GatewayHarness(SirenPeerServer? siren, TempTree files, Gateway gateway, GatewayOptions options, OutputLines? log, ILoggerFactory? loggers)
     {
-        Siren = siren;
+        _siren = siren;
         Files = files;
         Gateway = gateway;
         Options = options;
@@ -26,7 +28,8 @@ public sealed class GatewayHarness : IAsyncDisposable
         _loggers = loggers;
     }
 
-    public SirenPeerServer Siren { get; }
+    /// <summary>The SiREN peer the daemon relays to (not for a harness made by <see cref="StartInFrontOfAsync"/>).</summary>
+    public SirenPeerServer Siren => _siren ?? throw new InvalidOperationException("this daemon relays to a SiREN server the harness does not own");
     public TempTree Files { get; }
     public Gateway Gateway { get; }
     public GatewayOptions Options { get; }
@@ -51,6 +54,20 @@ public sealed class GatewayHarness : IAsyncDisposable
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
+        return await StartAsync(siren, siren.Port, configure, populate, captureLog);
+    }
+
+    /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
+    public static Task<GatewayHarness> StartInFrontOfAsync(
+        int sirenPort,
+        Func<GatewayOptions, GatewayOptions>? configure = null,
+        Action<TempTree>? populate = null,
+        bool captureLog = false) =>
+        StartAsync(null, sirenPort, configure, populate, captureLog);
+
+    private static async Task<GatewayHarness> StartAsync(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
+                                                        Action<TempTree>? populate, bool captureLog)
+    {
         var files = new TempTree();
         populate?.Invoke(files);
         var options = new GatewayOptions
@@ -58,7 +75,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             Bind = IPAddress.Loopback,
             Port = 0,
             SirenHost = "127.0.0.1",
-            SirenPort = siren.Port,
+            SirenPort = sirenPort,
             Root = files.Root,
             SirenConnectTimeout = TimeSpan.FromSeconds(2),
             CloseTimeout = TimeSpan.FromSeconds(2),
@@ -79,7 +96,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
-        await Siren.DisposeAsync();
+        if (_siren is not null) await _siren.DisposeAsync();
         Files.Dispose();
         _loggers?.Dispose();
     }

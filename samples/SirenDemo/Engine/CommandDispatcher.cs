@@ -1,13 +1,19 @@
+using System.Text;
+using Websocketfy.SirenDemo.Parsing;
 using Websocketfy.SirenDemo.Protocol;
 
 namespace Websocketfy.SirenDemo.Engine;
 
 /// <summary>
-/// Turns one received chunk into SiREN's answer: normalises it, lets the parser pick the command
-/// by its first word, checks tables the way SiREN's own checker does, and runs the SQL.
+/// Turns one received chunk into SiREN's answer, as SiREN's shell and its SirenSQLQuery do: normalise
+/// it, pick the statement kind by the first word, let that kind's checker find errors ("Command
+/// failed." and one line each), else run the SQL it translates to and print each result. SQL errors
+/// are not reported: such a statement just prints nothing.
 /// </summary>
 internal sealed class CommandDispatcher(SqliteStatementRunner sql)
 {
+    private readonly SirenCatalog _catalog = new(sql);
+
     public SirenReply Answer(ReadOnlySpan<byte> chunk)
     {
         NormalisedChunk normalised = CommandNormaliser.Normalise(chunk);
@@ -23,20 +29,22 @@ internal sealed class CommandDispatcher(SqliteStatementRunner sql)
     /// <summary>Answers a normalised, non-blank command.</summary>
     public SirenReply Execute(string command)
     {
-        List<string> tokens = SirenLexer.Tokens(command, 3);
         try
         {
-            return tokens[0].ToUpperInvariant() switch
-            {
-                "SELECT" => Select(command),
-                "INSERT" => Insert(command, tokens),
-                "CREATE" => Create(command, tokens),
-                "DROP" or "ALTER" => ChangeOfExistingTable(command, tokens, "TABLE", tablePosition: 3),
-                "DELETE" => ChangeOfExistingTable(command, tokens, "FROM", tablePosition: 3),
-                "UPDATE" => ChangeOfExistingTable(command, tokens, keyword: null, tablePosition: 2),
-                // SiREN's parser reads every other command as DESC, and quotes the word it found.
-                _ => SirenReply.Failed($"[1] DESC expected. '{tokens[0]}' found instead."),
-            };
+            SirenStatement? statement = Classify(command);
+            if (statement is null) return Run([command]);
+            IReadOnlyList<string> errors = statement.Check();
+            return errors.Count > 0 ? SirenReply.Failed([.. errors]) : Run(statement.Translate());
+        }
+        catch (SirenParseAbort)
+        {
+            // The first word, or the word after CREATE or DROP, is missing or unreadable: SiREN's
+            // classification reads it outside any checker, and the exception reaches the shell.
+            return SirenReply.Fatal;
+        }
+        catch (NotEmulatedException ex)
+        {
+            return SirenReply.Failed($"[1] siren-demo does not emulate {ex.What}.");
         }
         catch (InvalidOperationException)
         {
@@ -45,72 +53,47 @@ internal sealed class CommandDispatcher(SqliteStatementRunner sql)
         }
     }
 
-    private SirenReply Select(string command) =>
-        sql.RunQuery(command, out ResultTable? table) switch
-        {
-            QueryOutcome.Completed => Body(ResultFormatter.Format(table!)),
-            QueryOutcome.FailedMidway => SirenReply.Fatal,
-            // SiREN swallows SQL errors of a plain SELECT: no body, just the prompt.
-            _ => SirenReply.PromptOnly,
-        };
-
-    private SirenReply Insert(string command, List<string> tokens)
+    /// <summary>SiREN's choice of statement kind (SirenSQLQuery::prepare); null for a plain SELECT, which runs as it is.</summary>
+    private SirenStatement? Classify(string command)
     {
-        string into = TokenAt(tokens, 2);
-        if (!into.Equals("INTO", StringComparison.OrdinalIgnoreCase))
+        var cursor = new SirenTokenCursor(command);
+        string first = cursor.Current.Upper;
+        switch (first)
         {
-            return SirenReply.Failed($"[2] INTO expected. '{into}' found instead.");
+            case "CREATE":
+            case "DROP":
+                cursor.Match();
+                string second = cursor.Current.Upper;
+                if (second is "METRIC" or "INDEX") throw new NotEmulatedException($"{first} {second}");
+                return first == "CREATE" ? new CreateTableStatement(command, _catalog) : new DropTableStatement(command, _catalog);
+            case "ALTER":
+                return new AlterTableStatement(command, _catalog);
+            case "INSERT":
+                return new InsertStatement(command, _catalog);
+            case "DELETE":
+                return new DeleteStatement(command, _catalog);
+            case "UPDATE":
+                return new UpdateStatement(command, _catalog);
+            case "SELECT":
+                if (command.Contains(" NEAR ", StringComparison.OrdinalIgnoreCase) || command.Contains(" FAR ", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new NotEmulatedException("similarity queries (NEAR, FAR)");
+                }
+                return null;
+            default:
+                // Every other first word is read as DESC (hence "DESC expected. 'FOO' found instead.").
+                return new DescStatement(command, _catalog);
         }
-
-        string table = TokenAt(tokens, 3);
-        if (!sql.TableExists(SirenLexer.Unquote(table)))
-        {
-            // Byte for byte what SiREN answers (transcript 04), grammar and missing dot included.
-            return SirenReply.Failed(
-                $"[3] Table '{table}' does not exists.",
-                $"[3] VALUES expected '{table}' found instead");
-        }
-
-        return Run(command, "INSERT");
     }
 
-    private SirenReply Create(string command, List<string> tokens)
+    /// <summary>Runs each SQL statement and prints its rows; a statement SQLite refuses prints nothing.</summary>
+    private SirenReply Run(IReadOnlyList<string> statements)
     {
-        string table = TokenAt(tokens, 3);
-        if (TokenAt(tokens, 2).Equals("TABLE", StringComparison.OrdinalIgnoreCase) && sql.TableExists(SirenLexer.Unquote(table)))
+        var body = new StringBuilder();
+        foreach (string statement in statements)
         {
-            return SirenReply.Failed(
-                $"[3] Table '{table}' already exists.",
-                "[3] Syntax error when processing CREATE TABLE statement.");
+            body.Append(ResultFormatter.Format(sql.RunSelect(statement)));
         }
-
-        return Run(command, "CREATE");
+        return body.Length == 0 ? SirenReply.PromptOnly : SirenReply.ResultSet(body.ToString());
     }
-
-    /// <summary>DROP TABLE, ALTER TABLE, DELETE FROM, UPDATE: the named table must exist.</summary>
-    private SirenReply ChangeOfExistingTable(string command, List<string> tokens, string? keyword, int tablePosition)
-    {
-        bool namesTable = keyword is null || TokenAt(tokens, 2).Equals(keyword, StringComparison.OrdinalIgnoreCase);
-        string table = TokenAt(tokens, tablePosition);
-        if (namesTable && table.Length > 0 && !IsSqlModifier(table) && !sql.TableExists(SirenLexer.Unquote(table)))
-        {
-            return SirenReply.Failed($"[{tablePosition}] Table '{table}' does not exists.");
-        }
-
-        return Run(command, tokens[0].ToUpperInvariant());
-    }
-
-    private SirenReply Run(string command, string statementKind) =>
-        sql.RunCommand(command) is string error
-            ? SirenReply.Failed($"[1] Error executing {statementKind} statement: {error}.")
-            : SirenReply.PromptOnly;
-
-    private static SirenReply Body(string body) => body.Length == 0 ? SirenReply.PromptOnly : SirenReply.WithBody(body);
-
-    // "DROP TABLE IF EXISTS t", "UPDATE OR REPLACE t": the table name comes later; SQLite checks it.
-    private static bool IsSqlModifier(string token) =>
-        token.Equals("IF", StringComparison.OrdinalIgnoreCase) || token.Equals("OR", StringComparison.OrdinalIgnoreCase);
-
-    private static string TokenAt(List<string> tokens, int position) =>
-        position <= tokens.Count ? tokens[position - 1] : string.Empty;
 }

@@ -17,7 +17,8 @@ internal static class QtNumberFormat
             return "nan";
         }
 
-        string sign = double.IsNegative(value) ? "-" : string.Empty;
+        // Qt prints negative zero without its sign ("0"), as the real server shows for -0.0.
+        string sign = double.IsNegative(value) && value != 0 ? "-" : string.Empty;
         if (double.IsInfinity(value))
         {
             return sign + "inf";

@@ -3,7 +3,7 @@ namespace Websocketfy.SirenDemo.Engine;
 /// <summary>How running one SELECT on SQLite ended.</summary>
 internal enum QueryOutcome
 {
-    /// <summary>All rows were read.</summary>
+    /// <summary>All rows were read, or those before a failure in the middle (SiREN shows them).</summary>
     Completed,
 
     /// <summary>
@@ -11,7 +11,4 @@ internal enum QueryOutcome
     /// statements at once, or a failure at the first step. SiREN answers with the prompt alone.
     /// </summary>
     Rejected,
-
-    /// <summary>Execution failed after rows had started to come: SiREN's "Fatal error".</summary>
-    FailedMidway,
 }

@@ -3,9 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace Websocketfy.SirenDemo.Engine;
 
 /// <summary>
-/// The demo tables. <c>images</c> holds exactly the five rows of the SiREN transcripts, and
-/// every path in every table names a file that exists under samples/pacs, so any row can be
-/// fetched with REQUEST.
+/// The demo tables. <c>images</c> holds exactly the five rows of the SiREN transcripts, with the
+/// real server's test schema (so DESC and key clashes answer alike), and every path in every
+/// table names a file that exists under samples/pacs, so any row can be fetched with REQUEST.
 /// </summary>
 public static class SeedData
 {
@@ -26,7 +26,7 @@ public static class SeedData
     ];
 
     private const string ImagesSql = """
-        CREATE TABLE images (id INTEGER, label TEXT, path TEXT);
+        CREATE TABLE images (id INTEGER PRIMARY KEY, path TEXT, label TEXT);
         INSERT INTO images (id, label, path) VALUES
             (1, 'normal', 'study1/img001.dcm'),
             (2, 'nodule', 'study1/img002.dcm'),
@@ -37,7 +37,7 @@ public static class SeedData
 
     // Row n repeats images row ((n - 1) % 5) + 1 with the id n: deterministic, and every path exists.
     private const string BigImagesSql = """
-        CREATE TABLE big_images (id INTEGER, label TEXT, path TEXT);
+        CREATE TABLE big_images (id INTEGER PRIMARY KEY, path TEXT, label TEXT);
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
         INSERT INTO big_images (id, label, path)
             SELECT n.i, images.label, images.path FROM n JOIN images ON images.id = (n.i - 1) % 5 + 1

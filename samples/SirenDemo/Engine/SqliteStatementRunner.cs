@@ -35,10 +35,15 @@ internal sealed class SqliteStatementRunner(sqlite3 db)
 
                 if (rc != raw.SQLITE_ROW)
                 {
-                    // Qt's exec() fails when the first step fails; a later failure is a break
-                    // in the middle of the result.
-                    table = null;
-                    return rows == 0 ? QueryOutcome.Rejected : QueryOutcome.FailedMidway;
+                    // Qt's exec() fails when the first step fails. A later failure just ends
+                    // QSqlQuery::next(): SiREN prints the rows it got (the real server does).
+                    if (rows == 0)
+                    {
+                        table = null;
+                        return QueryOutcome.Rejected;
+                    }
+
+                    return QueryOutcome.Completed;
                 }
 
                 table ??= new ResultTable(FieldNames(statement));
@@ -53,44 +58,12 @@ internal sealed class SqliteStatementRunner(sqlite3 db)
         }
     }
 
-    /// <summary>Runs a statement whose rows, if any, are not shown.</summary>
-    /// <returns>null on success, else SQLite's error message.</returns>
-    public string? RunCommand(string sql)
-    {
-        if (!TryPrepare(sql, out sqlite3_stmt? statement, out string error))
-        {
-            return error;
-        }
-
-        using (statement)
-        {
-            int rc;
-            do
-            {
-                rc = raw.sqlite3_step(statement);
-            }
-            while (rc == raw.SQLITE_ROW);
-
-            return rc == raw.SQLITE_DONE ? null : raw.sqlite3_errmsg(db).utf8_to_string();
-        }
-    }
-
-    /// <summary>Whether a table or view of that name exists (names compare case-insensitively, as in SQLite).</summary>
-    public bool TableExists(string name)
-    {
-        const string sql = "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE";
-        if (raw.sqlite3_prepare_v2(db, sql, out sqlite3_stmt statement) != raw.SQLITE_OK)
-        {
-            statement.Dispose();
-            throw new InvalidOperationException(raw.sqlite3_errmsg(db).utf8_to_string());
-        }
-
-        using (statement)
-        {
-            raw.sqlite3_bind_text(statement, 1, name);
-            return raw.sqlite3_step(statement) == raw.SQLITE_ROW;
-        }
-    }
+    /// <summary>
+    /// What SiREN's <c>DatabaseManager::runSelect</c> makes of any statement: its rows, keyed by
+    /// column name; nothing at all (an empty table) when SQLite refuses it. Errors are not reported.
+    /// </summary>
+    public ResultTable RunSelect(string sql) =>
+        RunQuery(sql, out ResultTable? table) == QueryOutcome.Completed ? table! : new ResultTable([]);
 
     private bool TryPrepare(string sql, [NotNullWhen(true)] out sqlite3_stmt? statement, out string error)
     {

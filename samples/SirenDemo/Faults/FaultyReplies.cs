@@ -66,7 +66,7 @@ internal static class FaultyReplies
 
     private static byte[] Whole(SirenReply reply)
     {
-        byte[] body = SirenWire.EncodeBody(reply.Body);
+        byte[] body = SirenWire.EncodeBody(reply);
         return reply.WritePrompt ? [.. body, .. SirenWire.Prompt] : body;
     }
 }

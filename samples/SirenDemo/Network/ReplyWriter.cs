@@ -9,7 +9,7 @@ internal static class ReplyWriter
     {
         if (reply.Body.Length > 0)
         {
-            sink.Send(SirenWire.EncodeBody(reply.Body));
+            sink.Send(SirenWire.EncodeBody(reply));
         }
 
         if (reply.WritePrompt)

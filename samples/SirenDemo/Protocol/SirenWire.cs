@@ -20,6 +20,10 @@ internal static class SirenWire
     /// the socket write instead of the byte array's. Non-ASCII text therefore loses its last
     /// bytes (transcript 15: "café, ok\n" loses the final "\n").
     /// </summary>
+    public static byte[] EncodeBody(SirenReply reply) =>
+        reply.SizedInUtf16 ? EncodeBody(reply.Body) : Encoding.UTF8.GetBytes(reply.Body);
+
+    /// <summary>The bytes of a result set as SiREN writes them (cut to the text's UTF-16 length).</summary>
     public static byte[] EncodeBody(string body)
     {
         byte[] utf8 = Encoding.UTF8.GetBytes(body);
