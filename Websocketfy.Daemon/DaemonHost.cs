@@ -1,27 +1,44 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Daemon.Tls;
 
 namespace Websocketfy.Daemon;
 
 /// <summary>Runs the gateway as a process: logging, start-up errors as exit codes, systemd
-/// notifications, and SIGTERM/SIGINT as the graceful stop.</summary>
+/// notifications, SIGTERM/SIGINT as the graceful stop and SIGHUP as a reload.</summary>
 internal static class DaemonHost
 {
-    public static async Task<int> RunAsync(GatewayOptions options, CancellationToken stop, TextWriter stderr)
+    /// <param name="readConfiguration">Reads the configuration again for a reload, the same way as at start:
+    /// the same command line, the environment as it was at start, the config file as it is now.</param>
+    public static async Task<int> RunAsync(GatewayOptions options, Func<OptionsResolution> readConfiguration,
+                                           CancellationToken stop, TextWriter stderr)
     {
+        // Signals are taken over first: a SIGHUP that arrived between "listening" and here would end the
+        // process (its default action). One that comes before the gateway serves waits for it.
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // SIGHUPs that arrive while a reload runs fold into one more reload after it.
+        var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
+        using var onStop = stop.Register(() => stopped.TrySetResult());
+
+        var live = new LiveOptions(options);
         using var loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(options.LogLevel)
+            .SetMinimumLevel(LogLevel.Trace)
             .AddSimpleConsole(console =>
             {
                 console.SingleLine = true;
                 console.UseUtcTimestamp = true;
                 console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             })
-            .AddFilter((category, level) => level >= options.LogLevel));
-        await using var gateway = CreateGateway(options, loggers, stderr, out int exitCode);
+            // Read at every log call, so a reload's log-level applies at once.
+            .AddFilter((category, level) => level >= live.Current.LogLevel));
+        await using var gateway = CreateGateway(live, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
         try
         {
@@ -34,12 +51,12 @@ internal static class DaemonHost
         }
 
         using var notifier = new SystemdNotifier(Environment.GetEnvironmentVariable);
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onStop = stop.Register(() => stopped.TrySetResult());
         notifier.Ready();
+        Task reloading = ReloadOnRequestAsync(reloads.Reader, gateway, readConfiguration, notifier,
+                                              loggers.CreateLogger("Websocketfy.Reload"));
         await stopped.Task.ConfigureAwait(false);
+        reloads.Writer.TryComplete();
+        await reloading.ConfigureAwait(false);
         notifier.Stopping();
         await gateway.StopAsync().ConfigureAwait(false);
         return ExitCodes.Ok;
@@ -49,19 +66,56 @@ internal static class DaemonHost
             context.Cancel = true; // we exit on our own once drained
             stopped.TrySetResult();
         }
+
+        void Reload(PosixSignalContext context)
+        {
+            context.Cancel = true; // SIGHUP's default is to end the process
+            reloads.Writer.TryWrite(true);
+        }
     }
 
-    private static Gateway? CreateGateway(GatewayOptions options, ILoggerFactory loggers, TextWriter stderr, out int exitCode)
+    private static async Task ReloadOnRequestAsync(ChannelReader<bool> requests, Gateway gateway,
+        Func<OptionsResolution> readConfiguration, SystemdNotifier notifier, ILogger log)
+    {
+        while (await requests.WaitToReadAsync().ConfigureAwait(false))
+        {
+            requests.TryRead(out _);
+            notifier.Reloading();
+            try
+            {
+                string? file = gateway.CurrentOptions.ConfigFile;
+                log.LogInformation("SIGHUP: reading the configuration again{From}", file is null ? "" : " from " + file);
+                await gateway.ReloadAsync(readConfiguration()).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A reload must never take the daemon down: it keeps serving with what it had.
+                log.LogError(ex, "reload failed unexpectedly; still serving with the previous configuration");
+            }
+            finally
+            {
+                notifier.Ready();
+            }
+        }
+    }
+
+    private static Gateway? CreateGateway(LiveOptions live, ILoggerFactory loggers, TextWriter stderr, out int exitCode)
     {
         exitCode = ExitCodes.Ok;
         try
         {
-            return new Gateway(options, loggers);
+            return new Gateway(live, loggers);
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
-            stderr.WriteLine($"websocketfy: root {options.Root} is not usable: {ex.Message}");
+            stderr.WriteLine($"websocketfy: root {live.Current.Root} is not usable: {ex.Message}");
             exitCode = ExitCodes.RootUnusable;
+            return null;
+        }
+        catch (TlsCredentialsException ex)
+        {
+            stderr.WriteLine($"websocketfy: {ex.Message}");
+            exitCode = ExitCodes.TlsUnusable;
             return null;
         }
     }

@@ -6,7 +6,9 @@ using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Daemon.Reload;
 using Websocketfy.Daemon.Sessions;
+using Websocketfy.Daemon.Tls;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon;
@@ -15,41 +17,58 @@ namespace Websocketfy.Daemon;
 /// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
 /// connection to a session, and on stop drains them in order: stop accepting, let commands in
 /// flight finish (shutdown-timeout), close the rest with 1001, free the backend pool.
+/// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
-public sealed class Gateway : IAsyncDisposable
+public sealed partial class Gateway : IAsyncDisposable
 {
-    private readonly GatewayOptions _options;
+    private readonly LiveOptions _live;
     private readonly ILogger _log;
-    private readonly FileTree _files;
     private readonly SirenPool _pool;
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<IReloadParticipant> _reloadParticipants = [];
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private Task _startupProbe = Task.CompletedTask;
 
-    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers)
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable)
+    /// and, with TLS, reads the certificate and key (throws <see cref="TlsCredentialsException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers) { }
+
+    /// <param name="live">The settings in force; the host may read them too (the log level), and
+    /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
+    public Gateway(LiveOptions live, ILoggerFactory loggers)
     {
-        _options = options;
+        GatewayOptions options = live.Current;
+        _live = live;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
-        _files = new FileTree(options.Root);
+        var files = new FileTree(options.Root);
         Metrics = new Metrics();
-        _pool = new SirenPool(options, Metrics, loggers.CreateLogger("Websocketfy.Siren"));
-        _limiter = new ConnectionLimiter(options.MaxConnections, options.MaxConnectionsPerIp);
-        var policy = new HandshakePolicy { IsOriginAllowed = OriginPolicy.Create(options) };
-        _context = new SessionContext(options, _files, new SirenRelay(_pool, options, loggers.CreateLogger("Websocketfy.Siren")),
-                                      _pool, Metrics, policy, _registry, loggers);
+        ILogger sirenLog = loggers.CreateLogger("Websocketfy.Siren");
+        _pool = new SirenPool(options, Metrics, sirenLog);
+        _limiter = new ConnectionLimiter(live);
+        TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
+        _context = new SessionContext(live, files, new SirenRelay(_pool, live, sirenLog),
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, loggers, tls);
+        if (tls is not null) _reloadParticipants.Add(tls);
+        _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
     }
 
     public Metrics Metrics { get; }
+
+    /// <summary>The settings in force now (after the last successful reload).</summary>
+    public GatewayOptions CurrentOptions => _live.Current;
 
     /// <summary>The bound port (useful with --port 0).</summary>
     public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
 
     internal int IdleBackendConnections => _pool.IdleCount;
+    internal SirenPool Pool => _pool;
     internal int SessionCount => _registry.Count;
 
     /// <summary>The start-up check of SiREN (its connection, when it answers, waits in the pool): tests start
@@ -59,11 +78,13 @@ public sealed class Gateway : IAsyncDisposable
     /// <summary>Binds the port (throws SocketException when it cannot) and starts accepting.</summary>
     public void Start()
     {
-        _listener = Listener.Bind(_options.Bind, _options.Port, backlog: 512);
-        _log.LogInformation("listening on {Address} port {Port}; files under {Root}; SiREN at {Host}:{SirenPort}",
-                            _options.Bind, Port, _files.RealRoot, _options.SirenHost, _options.SirenPort);
-        if (_options.AllowedOrigins.Count == 0)
-            _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
+        GatewayOptions options = _live.Current;
+        _listener = Listener.Bind(options.Bind, options.Port, backlog: 512);
+        // Warnings first: whoever waits for the "listening" line has them by then.
+        WarnIfEveryOriginAllowed(options);
+        _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
+                            options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
+                            _context.Files.RealRoot, options.SirenHost, options.SirenPort);
         _startupProbe = _pool.ProbeAsync(_stopping.Token);
         _acceptLoop = AcceptLoopAsync(_listener);
     }
@@ -97,7 +118,16 @@ public sealed class Gateway : IAsyncDisposable
         if (!_limiter.TryEnter(address))
         {
             Metrics.ConnectionRejected();
-            _ = RejectBusyAsync(socket);
+            if (_context.Tls is null)
+            {
+                _ = RejectBusyAsync(socket);
+            }
+            else
+            {
+                // A TLS client cannot read a plain-text 503, and a handshake only to refuse would spend
+                // the most CPU exactly when the daemon is fullest: the connection is closed instead.
+                socket.Dispose();
+            }
             return;
         }
         Metrics.ConnectionAccepted();
@@ -141,11 +171,12 @@ public sealed class Gateway : IAsyncDisposable
         _listener?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         _registry.BeginDrain();
-        if (!await WaitAsync(_registry.WhenEmpty(), _options.ShutdownTimeout).ConfigureAwait(false))
+        GatewayOptions options = _live.Current;
+        if (!await WaitAsync(_registry.WhenEmpty(), options.ShutdownTimeout).ConfigureAwait(false))
         {
             _log.LogWarning("shutdown-timeout reached; closing {Sessions} connections", _registry.Count);
             _registry.ForceCloseAll();
-            await WaitAsync(_registry.WhenEmpty(), _options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            await WaitAsync(_registry.WhenEmpty(), options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         _pool.Dispose();
         _log.LogInformation("stopped");
@@ -162,5 +193,6 @@ public sealed class Gateway : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _registry.Dispose();
         _stopping.Dispose();
+        _reloading.Dispose();
     }
 }

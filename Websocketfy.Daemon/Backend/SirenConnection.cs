@@ -25,6 +25,9 @@ internal sealed class SirenConnection : IDisposable
 
     private SirenConnection(Socket socket) => _socket = socket;
 
+    /// <summary>Which SiREN address of the pool this connection was made for (see <see cref="SirenPool.Reconfigure"/>).</summary>
+    public int PoolGeneration { get; set; }
+
     /// <summary>Connects and waits for the greeting prompt, both within <paramref name="timeout"/>.</summary>
     public static async Task<SirenConnection> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
     {

@@ -6,16 +6,26 @@ namespace Websocketfy.Daemon.Backend;
 
 /// <summary>
 /// Pooled SiREN connections. SiREN sessions keep no state between commands, so a connection
-/// whose prompt has arrived can serve any client next. At most siren-pool-size exist at once;
-/// commands beyond that wait for one. A connection that misbehaved is discarded, never reused.
+/// whose prompt has arrived can serve any client next. At most siren-pool-size are busy at once;
+/// commands beyond that wait for one, at most siren-connect-timeout. A connection that misbehaved
+/// is discarded, never reused.
 /// </summary>
+/// <remarks>
+/// A reload may change the address or the size (<see cref="Reconfigure"/>). A new address starts a new
+/// generation: idle connections close at once, busy ones finish their command and close when released,
+/// and every connection made from then on goes to the new address. A smaller size takes effect as busy
+/// connections come back; a larger one lets waiting commands in at once.
+/// </remarks>
 internal sealed class SirenPool : IDisposable
 {
-    private readonly GatewayOptions _options;
     private readonly Metrics _metrics;
     private readonly ILogger _log;
-    private readonly SemaphoreSlim _slots;
+    private readonly Lock _gate = new();
     private readonly Stack<SirenConnection> _idle = new();
+    private readonly LinkedList<TaskCompletionSource> _waiting = new();
+    private volatile GatewayOptions _options;
+    private int _generation;
+    private int _busy;
     private bool _disposed;
 
     public SirenPool(GatewayOptions options, Metrics metrics, ILogger log)
@@ -23,16 +33,24 @@ internal sealed class SirenPool : IDisposable
         _options = options;
         _metrics = metrics;
         _log = log;
-        _slots = new SemaphoreSlim(options.SirenPoolSize, options.SirenPoolSize);
     }
 
-    public int IdleCount { get { lock (_idle) return _idle.Count; } }
+    /// <summary>Connections open and waiting in the pool for a command.</summary>
+    public int IdleCount { get { lock (_gate) return _idle.Count; } }
+
+    /// <summary>Slots in use: connections carrying a command, or being opened for one.</summary>
+    public int BusyCount { get { lock (_gate) return _busy; } }
+
+    /// <summary>Commands waiting for a slot because every one is busy.</summary>
+    public int WaitingCount { get { lock (_gate) return _waiting.Count; } }
 
     /// <summary>A connection for one command, and whether it came from the pool (was used before).
-    /// Throws <see cref="SirenUnavailableException"/> when a new one cannot be made.</summary>
+    /// Throws <see cref="SirenUnavailableException"/> when no slot frees up within siren-connect-timeout
+    /// or a new connection cannot be made.</summary>
     public async Task<(SirenConnection Connection, bool Reused)> AcquireAsync(CancellationToken ct)
     {
-        await _slots.WaitAsync(ct).ConfigureAwait(false);
+        GatewayOptions options = _options;
+        await TakeSlotAsync(options, ct).ConfigureAwait(false);
         try
         {
             while (TryTakeIdle(out var idle))
@@ -41,58 +59,143 @@ internal sealed class SirenPool : IDisposable
                 _log.LogDebug("Discarding a pooled SiREN connection that received bytes or EOF while idle");
                 Close(idle, discarded: true);
             }
-            var fresh = await SirenConnection.ConnectAsync(_options.SirenHost, _options.SirenPort,
-                                                           _options.SirenConnectTimeout, ct).ConfigureAwait(false);
+            int generation;
+            lock (_gate)
+            {
+                options = _options;
+                generation = _generation;
+            }
+            var fresh = await SirenConnection.ConnectAsync(options.SirenHost, options.SirenPort,
+                                                           options.SirenConnectTimeout, ct).ConfigureAwait(false);
+            fresh.PoolGeneration = generation;
             _metrics.BackendOpened();
             return (fresh, false);
         }
         catch
         {
-            _slots.Release();
+            ReleaseSlot();
             throw;
         }
     }
 
-    /// <summary>Gives a connection back: into the pool when its last reply ended cleanly, else closed.</summary>
+    private async Task TakeSlotAsync(GatewayOptions options, CancellationToken ct)
+    {
+        LinkedListNode<TaskCompletionSource> node;
+        lock (_gate)
+        {
+            if (_busy < _options.SirenPoolSize && _waiting.Count == 0)
+            {
+                _busy++;
+                return;
+            }
+            node = _waiting.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        try
+        {
+            await node.Value.Task.WaitAsync(options.SirenConnectTimeout, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                // Granted in the same instant the wait ended: the slot is ours after all.
+                if (node.List is null) return;
+                _waiting.Remove(node);
+            }
+            if (ex is OperationCanceledException) throw;
+            throw new SirenUnavailableException(
+                $"all {options.SirenPoolSize} pooled connections stayed busy for {options.SirenConnectTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        lock (_gate)
+        {
+            _busy--;
+            GrantWaitingLocked();
+        }
+    }
+
+    /// <summary>Hands free slots to waiting commands, oldest first. Only under the lock: a waiter still in
+    /// the list has not been granted, which is how a timed-out waiter knows whether it lost the race.</summary>
+    private void GrantWaitingLocked()
+    {
+        while (_busy < _options.SirenPoolSize && _waiting.First is { } next)
+        {
+            _waiting.RemoveFirst();
+            _busy++;
+            next.Value.SetResult();
+        }
+    }
+
+    /// <summary>Gives a connection back: into the pool when its last reply ended cleanly and it still
+    /// belongs to the current address, else closed.</summary>
     public void Release(SirenConnection connection, bool reusable)
     {
         bool pooled = false;
-        if (reusable)
+        lock (_gate)
         {
-            lock (_idle)
+            if (reusable && !_disposed && connection.PoolGeneration == _generation && _idle.Count < _options.SirenPoolSize)
             {
-                if (!_disposed)
-                {
-                    _idle.Push(connection);
-                    pooled = true;
-                }
+                _idle.Push(connection);
+                pooled = true;
             }
         }
         if (!pooled) Close(connection, discarded: !reusable);
-        _slots.Release();
+        ReleaseSlot();
     }
 
-    /// <summary>Opens one connection at start-up to tell the operator early whether SiREN answers.
-    /// Failure is only a warning: the daemon serves files and answers SQL with "unavailable".</summary>
+    /// <summary>Takes a reload's SiREN settings. Returns true when the address changed (the old
+    /// connections are being drained; the caller may probe the new address).</summary>
+    public bool Reconfigure(GatewayOptions next)
+    {
+        var retired = new List<SirenConnection>();
+        bool moved;
+        lock (_gate)
+        {
+            GatewayOptions was = _options;
+            moved = was.SirenHost != next.SirenHost || was.SirenPort != next.SirenPort;
+            _options = next;
+            if (moved)
+            {
+                _generation++;
+                retired.AddRange(_idle);
+                _idle.Clear();
+            }
+            while (_idle.Count > next.SirenPoolSize) retired.Add(_idle.Pop());
+            GrantWaitingLocked();
+        }
+        foreach (var connection in retired) Close(connection, discarded: false);
+        if (moved)
+            _log.LogInformation("SiREN address now {Host}:{Port}: {Closed} idle connections to the old address closed, busy ones close after their command",
+                                next.SirenHost, next.SirenPort, retired.Count);
+        return moved;
+    }
+
+    /// <summary>Opens one connection to tell the operator early whether SiREN answers (at start-up and
+    /// when a reload changes the address). Failure is only a warning: the daemon serves files and
+    /// answers SQL with "unavailable".</summary>
     public async Task ProbeAsync(CancellationToken ct)
     {
+        GatewayOptions options = _options;
         try
         {
             var (connection, _) = await AcquireAsync(ct).ConfigureAwait(false);
             Release(connection, reusable: true);
-            _log.LogInformation("SiREN at {Host}:{Port} answers", _options.SirenHost, _options.SirenPort);
+            _log.LogInformation("SiREN at {Host}:{Port} answers", options.SirenHost, options.SirenPort);
         }
         catch (SirenUnavailableException ex)
         {
             _log.LogWarning("SiREN at {Host}:{Port} is unavailable ({Detail}); SQL commands get the 'unavailable' reply until it answers",
-                            _options.SirenHost, _options.SirenPort, ex.Message);
+                            options.SirenHost, options.SirenPort, ex.Message);
         }
         catch (OperationCanceledException) { }
     }
 
     private bool TryTakeIdle(out SirenConnection connection)
     {
-        lock (_idle) return _idle.TryPop(out connection!);
+        lock (_gate) return _idle.TryPop(out connection!);
     }
 
     private void Close(SirenConnection connection, bool discarded)
@@ -103,10 +206,13 @@ internal sealed class SirenPool : IDisposable
 
     public void Dispose()
     {
-        lock (_idle)
+        List<SirenConnection> idle;
+        lock (_gate)
         {
             _disposed = true;
-            while (_idle.TryPop(out var connection)) Close(connection, discarded: false);
+            idle = [.. _idle];
+            _idle.Clear();
         }
+        foreach (var connection in idle) Close(connection, discarded: false);
     }
 }

@@ -5,10 +5,11 @@ namespace Websocketfy.Daemon.Backend;
 
 /// <summary>Runs one SQL command against SiREN through the pool and fills a reply spool,
 /// ending it with completion or with the failure the client must be told.</summary>
-internal sealed class SirenRelay(SirenPool pool, GatewayOptions options, ILogger log)
+internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log)
 {
     public async Task RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool, CancellationToken ct)
     {
+        GatewayOptions options = live.Current;
         // A pooled connection may have died after the idle check; the command was not written,
         // so a second try on a fresh connection is safe and the client never sees the fault.
         for (int attempt = 0; ; attempt++)

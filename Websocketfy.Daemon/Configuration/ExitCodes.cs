@@ -11,6 +11,11 @@ public static class ExitCodes
     /// <summary>--config file missing/unreadable, or an unknown key / bad line / bad value in it;
     /// also a bad value in a WEBSOCKETFY_* environment variable (configuration, not command-line usage).</summary>
     public const int Config = 78;
+    /// <summary>TLS configured but not usable: --tls-certificate or --tls-key missing, unreadable, not PEM,
+    /// encrypted, or a key that does not belong to the certificate; or only one of the two given. The same
+    /// value as <see cref="Config"/> (EX_CONFIG): certificate and key are configuration, and the message
+    /// names the file.</summary>
+    public const int TlsUnusable = 78;
     /// <summary>--root missing, not a directory, or unreadable.</summary>
     public const int RootUnusable = 66;
     /// <summary>The listening port is already in use or cannot be bound. Detected by the listener when it

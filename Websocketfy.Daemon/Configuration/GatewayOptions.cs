@@ -12,6 +12,12 @@ public sealed record GatewayOptions
     public int SirenPort { get; init; } = 3434;
     public string Root { get; init; } = "./fs";
 
+    /// <summary>PEM file: the server certificate, then its chain. Null = plain ws:// (no TLS).
+    /// TLS is on when both this and <see cref="TlsKey"/> are set (one alone is refused).</summary>
+    public string? TlsCertificate { get; init; }
+    /// <summary>PEM file: the certificate's private key (PKCS#8, RSA or EC; not encrypted). Null = no TLS.</summary>
+    public string? TlsKey { get; init; }
+
     public int MaxConnections { get; init; } = 4096;
     public int MaxConnectionsPerIp { get; init; } = 256;
     public int MaxMessageSize { get; init; } = 1024 * 1024;

@@ -33,7 +33,17 @@ internal static class HelpEpilog
         $"  {ExitCodes.CannotListen}  cannot listen (port already in use, address not available)",
         $"  {ExitCodes.Software}  unexpected internal fault",
         $"  {ExitCodes.SpoolUnusable}  --spool-directory missing or not writable",
-        $"  {ExitCodes.Config}  config file missing, unreadable or wrong, or a bad WEBSOCKETFY_* value",
+        $"  {ExitCodes.Config}  config file missing, unreadable or wrong, or a bad WEBSOCKETFY_* value;",
+        "      also a TLS certificate or key that cannot be used (missing, unreadable, not PEM,",
+        "      encrypted, not matching each other, or only one of the two given); the message names the file",
+        "",
+        "Reloading:",
+        "  SIGHUP (systemctl reload) reads the config file, the environment the daemon was started",
+        "  with and the TLS certificate and key again. New connections and commands use the new",
+        "  values; open connections stay. A configuration with an error changes nothing (the error",
+        "  is logged). These settings need a restart (a change is logged and ignored):",
+        "    " + string.Join(", ", SettingCatalog.All.Where(s => !s.ReloadsLive).Select(s => s.OptionName))
+            + ", and turning TLS on or off",
         "",
     ]);
 }

@@ -48,6 +48,13 @@ public static class OptionsResolver
                 return OptionsResolution.Failure(error, layer.ExitCodeOnBadValue);
         }
 
+        if ((options.TlsCertificate is null) != (options.TlsKey is null))
+        {
+            return OptionsResolution.Failure(options.TlsCertificate is null
+                ? "tls-key is set but tls-certificate is not: TLS needs both (or neither, for plain ws://)"
+                : "tls-certificate is set but tls-key is not: TLS needs both (or neither, for plain ws://)",
+                ExitCodes.TlsUnusable);
+        }
         if (DirectoryChecks.ProblemWithRoot(options.Root) is string rootProblem)
             return OptionsResolution.Failure(rootProblem, ExitCodes.RootUnusable);
         if (DirectoryChecks.ProblemWithSpoolDirectory(options.SpoolDirectory) is string spoolProblem)
@@ -59,6 +66,8 @@ public static class OptionsResolver
         {
             Root = Path.GetFullPath(options.Root),
             SpoolDirectory = Path.GetFullPath(options.SpoolDirectory),
+            TlsCertificate = options.TlsCertificate is null ? null : Path.GetFullPath(options.TlsCertificate),
+            TlsKey = options.TlsKey is null ? null : Path.GetFullPath(options.TlsKey),
         });
     }
 

@@ -27,6 +27,11 @@ internal abstract class Setting
     /// <summary>Given on the command line without a value, the option means this text ("--require-origin").</summary>
     public string? ImpliedValue { get; init; }
 
+    /// <summary>A new value read on SIGHUP takes effect for new work at once. False (the default, the safe
+    /// side for a setting nobody taught the reload about): a changed value is logged as needing a restart
+    /// and the running value is kept.</summary>
+    public bool ReloadsLive { get; init; }
+
     public string OptionName => "--" + Key;
 
     public string EnvironmentVariable => EnvironmentVariablePrefix + Key.ToUpperInvariant().Replace('-', '_');
@@ -42,6 +47,9 @@ internal abstract class Setting
 
     /// <summary>Clears what earlier places contributed to an accumulating setting.</summary>
     public abstract GatewayOptions Reset(GatewayOptions options);
+
+    /// <summary><paramref name="into"/> with this setting's value taken from <paramref name="from"/>.</summary>
+    public abstract GatewayOptions CopyValue(GatewayOptions from, GatewayOptions into);
 
     public string DefaultText => DefaultNote ?? Format(new GatewayOptions());
 }
@@ -75,4 +83,6 @@ internal sealed class Setting<T> : Setting
     public override string Format(GatewayOptions options) => FormatValue(Get(options));
 
     public override GatewayOptions Reset(GatewayOptions options) => Set(options, Get(new GatewayOptions()));
+
+    public override GatewayOptions CopyValue(GatewayOptions from, GatewayOptions into) => Set(into, Get(from));
 }

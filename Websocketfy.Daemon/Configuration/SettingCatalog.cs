@@ -31,6 +31,7 @@ internal static class SettingCatalog
             Get = o => new SirenAddress(o.SirenHost, o.SirenPort),
             Set = (o, v) => o with { SirenHost = v.Host, SirenPort = v.Port },
             FormatValue = v => v.ToString(),
+            ReloadsLive = true,
         },
         new Setting<string>
         {
@@ -38,6 +39,26 @@ internal static class SettingCatalog
             Description = "Read-only file tree that REQUEST paths are relative to; must be a readable directory. "
                 + "A relative path is taken from the working directory.",
             Parse = ParsePath, Get = o => o.Root, Set = (o, v) => o with { Root = v }, FormatValue = v => v,
+            ReloadsLive = true,
+        },
+
+        // TLS: both set = the port speaks only TLS (wss://).
+        new Setting<string?>
+        {
+            Key = "tls-certificate", ValueName = "FILE",
+            Description = "PEM file with the server certificate first, then its intermediate certificates. "
+                + "With --tls-key the port speaks only TLS 1.2/1.3 (wss://); both are read again on SIGHUP.",
+            DefaultNote = "none (plain ws://)",
+            Parse = ParseOptionalFile, Get = o => o.TlsCertificate, Set = (o, v) => o with { TlsCertificate = v },
+            FormatValue = v => v ?? "", ReloadsLive = true,
+        },
+        new Setting<string?>
+        {
+            Key = "tls-key", ValueName = "FILE",
+            Description = "PEM file with the certificate's private key (PKCS#8, RSA or EC); it must not be encrypted.",
+            DefaultNote = "none (plain ws://)",
+            Parse = ParseOptionalFile, Get = o => o.TlsKey, Set = (o, v) => o with { TlsKey = v },
+            FormatValue = v => v ?? "", ReloadsLive = true,
         },
 
         // Limits that bound what one client, or all of them, can cost.
@@ -57,7 +78,8 @@ internal static class SettingCatalog
         // The SiREN side.
         Count("siren-pool-size", "Most connections to SiREN open at once, shared by all clients.",
             o => o.SirenPoolSize, (o, v) => o with { SirenPoolSize = v }),
-        Duration("siren-connect-timeout", "Time to connect to SiREN and get its prompt; then the reply is \"SiREN server is unavailable\".",
+        Duration("siren-connect-timeout", "Time to connect to SiREN and get its prompt, and the longest a command waits for a free pooled "
+            + "connection when all are busy; then the reply is \"SiREN server is unavailable\".",
             o => o.SirenConnectTimeout, (o, v) => o with { SirenConnectTimeout = v }),
         Duration("siren-timeout", "Longest silence from SiREN while a reply is due; then the reply is \"SiREN server did not answer\".",
             o => o.SirenTimeout, (o, v) => o with { SirenTimeout = v }),
@@ -69,6 +91,7 @@ internal static class SettingCatalog
             Description = "Directory for those temporary files; must be a writable directory.",
             DefaultNote = "the system temporary directory ($TMPDIR, else /tmp)",
             Parse = ParsePath, Get = o => o.SpoolDirectory, Set = (o, v) => o with { SpoolDirectory = v }, FormatValue = v => v,
+            ReloadsLive = true,
         },
 
         // Client connection timing.
@@ -99,6 +122,7 @@ internal static class SettingCatalog
             Set = (o, v) => o with { AllowedOrigins = v },
             Combine = (earlier, more) => [.. earlier, .. more],
             FormatValue = OriginListSyntax.Format,
+            ReloadsLive = true,
         },
         new Setting<bool>
         {
@@ -107,6 +131,7 @@ internal static class SettingCatalog
                 + "Alone on the command line it means true.",
             ImpliedValue = "true",
             Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
+            ReloadsLive = true,
         },
 
         new Setting<Microsoft.Extensions.Logging.LogLevel>
@@ -114,6 +139,7 @@ internal static class SettingCatalog
             Key = "log-level", ValueName = "LEVEL",
             Description = "Least severe log messages written: " + LogLevelSyntax.Names + ".",
             Parse = LogLevelSyntax.Parse, Get = o => o.LogLevel, Set = (o, v) => o with { LogLevel = v }, FormatValue = LogLevelSyntax.Format,
+            ReloadsLive = true,
         },
     ];
 
@@ -132,27 +158,33 @@ internal static class SettingCatalog
         Func<GatewayOptions, int> get, Func<GatewayOptions, int, GatewayOptions> set) => new()
     {
         Key = key, ValueName = "N", Description = description,
-        Parse = text => CountSyntax.Parse(text, min: 1), Get = get, Set = set, FormatValue = Invariant,
+        Parse = text => CountSyntax.Parse(text, min: 1), Get = get, Set = set, FormatValue = Invariant, ReloadsLive = true,
     };
 
     private static Setting<long> Size(string key, string description,
         Func<GatewayOptions, long> get, Func<GatewayOptions, long, GatewayOptions> set, long min, long max) => new()
     {
         Key = key, ValueName = "SIZE", Description = description,
-        Parse = text => SizeSyntax.Parse(text, min, max), Get = get, Set = set, FormatValue = SizeSyntax.Format,
+        Parse = text => SizeSyntax.Parse(text, min, max), Get = get, Set = set, FormatValue = SizeSyntax.Format, ReloadsLive = true,
     };
 
     private static Setting<TimeSpan> Duration(string key, string description,
         Func<GatewayOptions, TimeSpan> get, Func<GatewayOptions, TimeSpan, GatewayOptions> set, bool zeroMeansOff = false) => new()
     {
         Key = key, ValueName = "DURATION", Description = description,
-        Parse = text => DurationSyntax.Parse(text, zeroMeansOff), Get = get, Set = set, FormatValue = DurationSyntax.Format,
+        Parse = text => DurationSyntax.Parse(text, zeroMeansOff), Get = get, Set = set, FormatValue = DurationSyntax.Format, ReloadsLive = true,
     };
 
     /// <summary>Paths are taken as written; whether they are usable is checked once all sources are merged.</summary>
     private static Parsed<string> ParsePath(string text) =>
         text.Length == 0 ? Parsed<string>.Fail("empty value (expected a directory path)")
         : text.Contains('\0') ? Parsed<string>.Fail("the path contains a NUL character")
+        : text;
+
+    /// <summary>An empty value means "none", so a config line can show the default ("tls-key =").</summary>
+    private static Parsed<string?> ParseOptionalFile(string text) =>
+        text.Length == 0 ? Parsed<string?>.Success(null)
+        : text.Contains('\0') ? Parsed<string?>.Fail("the path contains a NUL character")
         : text;
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

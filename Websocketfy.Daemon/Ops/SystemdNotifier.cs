@@ -4,7 +4,7 @@ using System.Text;
 namespace Websocketfy.Daemon.Ops;
 
 /// <summary>sd_notify(3) without libsystemd: READY=1 once listening, WATCHDOG=1 while alive,
-/// STOPPING=1 on shutdown. Does nothing when not started by systemd (no NOTIFY_SOCKET).</summary>
+/// RELOADING=1 then READY=1 around a reload, STOPPING=1 on shutdown. Does nothing when not started by systemd (no NOTIFY_SOCKET).</summary>
 internal sealed class SystemdNotifier : IDisposable
 {
     private readonly string? _socketPath;
@@ -25,6 +25,12 @@ internal sealed class SystemdNotifier : IDisposable
     }
 
     public void Ready() => Send("READY=1\nSTATUS=serving");
+
+    /// <summary>Before a reload (SIGHUP); <see cref="Ready"/> follows when it is done, whatever its outcome.
+    /// MONOTONIC_USEC lets systemd's Type=notify-reload match this message to the signal it sent.</summary>
+    public void Reloading() =>
+        Send(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                           $"RELOADING=1\nMONOTONIC_USEC={MonotonicClock.NowMicroseconds()}"));
     public void Stopping() => Send("STOPPING=1\nSTATUS=draining connections");
 
     private async Task PetWatchdogAsync(PeriodicTimer timer)

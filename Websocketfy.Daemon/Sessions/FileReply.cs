@@ -11,10 +11,12 @@ namespace Websocketfy.Daemon.Sessions;
 /// protocol's error text with the request's opcode.</summary>
 internal sealed class FileReply(SessionContext context, FrameSender sender, string peer)
 {
-    // Up to this size a file leaves as one ordinary frame; larger ones go by sendfile (plain TCP)
-    // or as a fragmented message (TLS), never whole in memory.
+    // Over plain TCP, up to this size a file leaves as one ordinary frame; larger ones go by sendfile.
     private const int SmallFile = 64 * 1024;
     private const int SendFilePiece = 1024 * 1024;
+    // Without sendfile (TLS), what one fragment carries: the memory a transfer holds, and the most a ping or
+    // pong waits behind. Larger pieces cost less CPU per byte (measured: 256 KiB about 8% less than 64 KiB).
+    private const int CopyPiece = 256 * 1024;
     private static readonly byte[] FileNameMissing = FileReplies.FileNameMissing.ToArray();
     private static readonly byte[] FileNotFound = FileReplies.FileNotFound.ToArray();
 
@@ -63,17 +65,21 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
     /// Returns false when the file's size changed: nothing wrong was completed, the caller closes with 1011.</summary>
     private async Task<bool> SendFragmentedAsync(SafeFileHandle handle, long length, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(SmallFile, Math.Max(length, 1)));
+        // Each piece is read in behind room for its frame header, so header and piece leave in one write.
+        const int room = FrameSender.HeaderRoom;
+        int pieceSize = (int)Math.Min(CopyPiece, Math.Max(length, 1));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(room + pieceSize);
         try
         {
             long offset = 0;
             do
             {
-                int want = (int)Math.Min(buffer.Length, length - offset);
-                int got = await ReadFullyAsync(handle, buffer.AsMemory(0, want), offset, ct).ConfigureAwait(false);
+                int want = (int)Math.Min(pieceSize, length - offset);
+                int got = await ReadFullyAsync(handle, buffer.AsMemory(room, want), offset, ct).ConfigureAwait(false);
                 bool last = offset + got == length;
                 if (got != want || (last && RandomAccess.GetLength(handle) != length)) return false;
-                await sender.SendFrameAsync(offset == 0 ? Opcode.Binary : Opcode.Continuation, last, buffer.AsMemory(0, got), ct).ConfigureAwait(false);
+                await sender.SendFrameInPlaceAsync(offset == 0 ? Opcode.Binary : Opcode.Continuation, last,
+                                                   buffer.AsMemory(0, room + got), ct).ConfigureAwait(false);
                 offset += got;
             }
             while (offset < length);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 using Websocketfy.Daemon.Files;
@@ -20,8 +21,9 @@ internal sealed class FrameSender : IDisposable
     private const int CoalesceLimit = 16 * 1024;
 
     private readonly Stream _stream;
-    private readonly Socket? _plainSocket;
-    private readonly TimeSpan _sendTimeout;
+    private readonly Socket? _socket;
+    private readonly bool _encrypted;
+    private readonly Func<TimeSpan> _sendTimeout;
     private readonly Metrics _metrics;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _deadline = new();
@@ -30,12 +32,16 @@ internal sealed class FrameSender : IDisposable
     private long _bytesAckedSeen;
     private readonly byte[] _controlFrame = new byte[FrameHeaderCodec.MaxHeaderLength + 125];
 
-    /// <param name="plainSocket">The socket under <paramref name="stream"/> when nothing (TLS) sits between
-    /// them, so file bodies can go through sendfile(2); null otherwise.</param>
-    public FrameSender(Stream stream, Socket? plainSocket, TimeSpan sendTimeout, Metrics metrics)
+    /// <param name="socket">The TCP socket under <paramref name="stream"/>, for TCP_INFO's progress count
+    /// (and for sendfile(2) when not <paramref name="encrypted"/>); null for a stream without one (tests).</param>
+    /// <param name="encrypted">TLS sits between the stream and the socket: file bodies must pass through
+    /// user space to be encrypted, so no sendfile.</param>
+    /// <param name="sendTimeout">Read at each write, so a reload's new send-timeout applies to open connections too.</param>
+    public FrameSender(Stream stream, Socket? socket, bool encrypted, Func<TimeSpan> sendTimeout, Metrics metrics)
     {
         _stream = stream;
-        _plainSocket = plainSocket;
+        _socket = socket;
+        _encrypted = encrypted;
         _sendTimeout = sendTimeout;
         _metrics = metrics;
     }
@@ -43,7 +49,7 @@ internal sealed class FrameSender : IDisposable
     /// <summary>Set once our close frame is written (or being written): no data frame follows it.</summary>
     public bool CloseSent { get; private set; }
 
-    public bool CanSendFile => _plainSocket is not null;
+    public bool CanSendFile => _socket is not null && !_encrypted;
 
     /// <summary>Sends one data frame (a whole message when <paramref name="fin"/> and not Continuation).</summary>
     public async ValueTask SendFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload, CancellationToken ct)
@@ -53,6 +59,26 @@ internal sealed class FrameSender : IDisposable
         {
             if (CloseSent) throw new ConnectionClosingException();
             await WriteFrameAsync(opcode, fin, payload).ConfigureAwait(false);
+        }
+        finally { _lock.Release(); }
+    }
+
+    /// <summary>Room to leave in front of a payload given to <see cref="SendFrameInPlaceAsync"/>.</summary>
+    public const int HeaderRoom = FrameHeaderCodec.MaxServerHeaderLength;
+
+    /// <summary>Sends one data frame whose payload follows <see cref="HeaderRoom"/> free bytes in
+    /// <paramref name="frame"/>: the header is written into that room and the frame leaves in one write, with
+    /// no copy. Under TLS that spares a tiny record for the header in front of every piece of a file.</summary>
+    public async ValueTask SendFrameInPlaceAsync(Opcode opcode, bool fin, Memory<byte> frame, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) throw new ConnectionClosingException();
+            int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin, frame.Length - HeaderRoom);
+            int start = HeaderRoom - headerLength;
+            _controlFrame.AsSpan(0, headerLength).CopyTo(frame.Span[start..]);
+            await WriteAsync(frame[start..]).ConfigureAwait(false);
         }
         finally { _lock.Release(); }
     }
@@ -108,7 +134,7 @@ internal sealed class FrameSender : IDisposable
                     throw new FileChangedException(length, offset);
                 long sent;
                 BeginWrite();
-                try { sent = await SendFile.SendAsync(_plainSocket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
+                try { sent = await SendFile.SendAsync(_socket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
                 finally { EndWrite(); }
                 offset += sent;
                 _metrics.BytesSent(sent);
@@ -149,7 +175,7 @@ internal sealed class FrameSender : IDisposable
         lock (_progressGate)
         {
             _writing = true;
-            _deadline.CancelAfter(_sendTimeout);
+            _deadline.CancelAfter(_sendTimeout());
         }
     }
 
@@ -168,15 +194,39 @@ internal sealed class FrameSender : IDisposable
     /// may take longer than send-timeout to do, whatever the size of the write.</summary>
     public void ExtendDeadlineIfProgressing()
     {
-        if (_plainSocket is null) return;
+        // Under TLS the socket is still there: acknowledged bytes are ciphertext, progress all the same.
+        if (_socket is null) return;
         lock (_progressGate)
         {
             if (!_writing || _disposed) return;
-            long acked = TcpProgress.BytesAcked(_plainSocket);
+            long acked = TcpProgress.BytesAcked(_socket);
             if (acked < 0) return;
-            if (acked > _bytesAckedSeen) _deadline.CancelAfter(_sendTimeout);
+            if (acked > _bytesAckedSeen) _deadline.CancelAfter(_sendTimeout());
             _bytesAckedSeen = acked;
         }
+    }
+
+    /// <summary>Ends our direction of the connection once our close frame is out: under TLS a close_notify
+    /// first (the peer then sees the TLS stream end cleanly rather than cut), then the TCP FIN. Waits for a
+    /// frame being written at most <paramref name="bound"/>, and no longer than that for the close_notify.</summary>
+    public async ValueTask ShutdownSendAsync(TimeSpan bound)
+    {
+        if (!await _lock.WaitAsync(bound).ConfigureAwait(false)) return;
+        try
+        {
+            if (_stream is SslStream tls)
+            {
+                Task closeNotify = tls.ShutdownAsync();
+                // SslStream.ShutdownAsync takes no token: a peer that reads nothing must not hold us here.
+                _ = closeNotify.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                                             TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                await closeNotify.WaitAsync(bound).ConfigureAwait(false);
+            }
+            _socket?.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or TimeoutException
+                                       or InvalidOperationException) { }
+        finally { _lock.Release(); }
     }
 
     /// <summary>Ends every write in progress (they fail); used by the session's teardown only.</summary>

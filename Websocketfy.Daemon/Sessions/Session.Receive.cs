@@ -16,6 +16,7 @@ internal sealed partial class Session
     private ushort _failStatus;
     private string _failReason = "";
     private ushort? _peerCloseStatus;
+    private bool _closeReceived;
     private byte[]? _receiveBuffer;
     private long _lastReceivedAt;
 
@@ -107,6 +108,7 @@ internal sealed partial class Session
                     break;
                 case ReceiveEventKind.Close:
                     _peerCloseStatus = ev.CloseStatus;
+                    _closeReceived = true;
                     return ReceiveStep.PeerClosed;
                 case ReceiveEventKind.ProtocolError:
                     _failStatus = ev.ErrorStatus;
@@ -146,8 +148,9 @@ internal sealed partial class Session
         EndBecause(reason);
         _state = SessionState.Closing;
         await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
-        try { _socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); } catch (System.Net.Sockets.SocketException) { }
-        _reading.CancelAfter(_context.Options.CloseTimeout);
+        var closeTimeout = _context.Options.CloseTimeout;
+        await _sender.ShutdownSendAsync(closeTimeout).ConfigureAwait(false);
+        _reading.CancelAfter(closeTimeout);
         _receiveBuffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
         long drained = 0;
         while (drained < 1024 * 1024)

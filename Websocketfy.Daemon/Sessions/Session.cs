@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -41,8 +42,10 @@ internal sealed partial class Session
         _context = context;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
-        _stream = new NetworkStream(socket, ownsSocket: false);
-        _sender = new FrameSender(_stream, socket, context.Options.SendTimeout, context.Metrics);
+        var network = new NetworkStream(socket, ownsSocket: false);
+        // With TLS every byte passes through the SslStream; the socket stays for peeking and TCP_INFO.
+        _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
+        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         _commands = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(context.Options.MaxQueuedCommands)
         {
@@ -90,28 +93,37 @@ internal sealed partial class Session
     private static bool IsConnectionFault(Exception ex) =>
         ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ConnectionClosingException;
 
-    /// <summary>Reads and answers the HTTP head. Returns the bytes that followed the head (the first
-    /// frames) when the connection was upgraded, or null when it was answered over plain HTTP.</summary>
+    /// <summary>The TLS handshake (when the port speaks TLS), then the HTTP head read and answered, all within
+    /// handshake-timeout. Returns the bytes that followed the head (the first frames) when the connection was
+    /// upgraded, or null when it ended here (answered over plain HTTP, refused, timed out).</summary>
     private async Task<byte[]?> HandshakeAsync()
     {
-        var parser = new RequestHeadParser(_context.Options.MaxHeaderSize);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var options = _context.Options;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        deadline.CancelAfter(_context.Options.HandshakeTimeout);
+        deadline.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            if (_stream is SslStream tls && !await SecureAsync(tls, deadline.Token).ConfigureAwait(false))
+                return null;
+            return await ReadHeadAsync(options.MaxHeaderSize, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFault(ex) && deadline.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            // A client that never finishes (TLS or HTTP) gives its connection slot back.
+            EndBecause("handshake timeout");
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadHeadAsync(int maxHeaderSize, CancellationToken deadline)
+    {
+        var parser = new RequestHeadParser(maxHeaderSize);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
             while (true)
             {
-                int n;
-                try
-                {
-                    n = await _stream.ReadAsync(buffer, deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
-                {
-                    EndBecause("handshake timeout");
-                    return null;
-                }
+                int n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
                 var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
@@ -188,6 +200,9 @@ internal sealed partial class Session
     private async Task TearDownAsync(Task commandLoop)
     {
         if (Interlocked.Exchange(ref _tornDown, 1) == 1) return;
+        // After a complete close handshake the peer is reading: under TLS it gets a close_notify too.
+        if (_context.Tls is not null && _sender.CloseSent && _closeReceived)
+            await _sender.ShutdownSendAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         _state = SessionState.Closed;
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
         _sender.Abort();

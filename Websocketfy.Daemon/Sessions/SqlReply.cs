@@ -26,7 +26,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         Task relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
         try
         {
-            return await StreamAsync(spool, opcode, ct).ConfigureAwait(false);
+            return await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -37,7 +37,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, CancellationToken ct)
+    private async Task<(string, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         bool text = opcode == Opcode.Text;
         var sanitizer = text ? new Utf8Sanitizer() : null;
@@ -50,7 +50,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             {
                 int n = await spool.ReadAsync(piece, ct).ConfigureAwait(false);
                 bool last = spool.IsComplete;
-                if (n == 0 && !last) return await FailAsync(spool.Failure, started, opcode, ct).ConfigureAwait(false);
+                if (n == 0 && !last) return await FailAsync(spool.Failure, started, opcode, sirenTimeout, ct).ConfigureAwait(false);
 
                 ReadOnlyMemory<byte> payload = piece.AsMemory(0, n);
                 if (sanitizer is not null)
@@ -69,7 +69,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, CancellationToken ct)
+    private async Task<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         context.Metrics.SqlFailure();
         switch (failure)
@@ -83,14 +83,14 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         {
             // Part of the message is out and cannot be taken back: end the connection with the reason.
             return (failure == ReplyFailure.Silent
-                        ? SirenFailureReplies.DidNotAnswerReason(context.Options.SirenTimeout)
+                        ? SirenFailureReplies.DidNotAnswerReason(sirenTimeout)
                         : SirenFailureReplies.ClosedBeforeReplyCompleteReason,
                     CloseStatus.InternalError);
         }
         byte[] reply = failure switch
         {
             ReplyFailure.Unavailable => UnavailableReply,
-            ReplyFailure.Silent => SirenFailureReplies.DidNotAnswer(context.Options.SirenTimeout),
+            ReplyFailure.Silent => SirenFailureReplies.DidNotAnswer(sirenTimeout),
             _ => ClosedEarlyReply,
         };
         await sender.SendFrameAsync(opcode, true, reply, ct).ConfigureAwait(false);

@@ -28,7 +28,7 @@ public sealed class RelayCompletionRaceTests
         var options = new GatewayOptions { SirenHost = "127.0.0.1", SirenPort = siren.Port, SirenPoolSize = Relays };
         var metrics = new Metrics();
         using var pool = new SirenPool(options, metrics, NullLogger.Instance);
-        var relay = new SirenRelay(pool, options, NullLogger.Instance);
+        var relay = new SirenRelay(pool, new LiveOptions(options), NullLogger.Instance);
 
         var failures = await Task.WhenAll(Enumerable.Range(0, Relays).Select(_ => Task.Run(() => RunRoundsAsync(relay, metrics))));
         Assert.That(failures.Sum(), Is.EqualTo(0), "replies that failed although SiREN answered them");

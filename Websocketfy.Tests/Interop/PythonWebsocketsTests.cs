@@ -98,15 +98,8 @@ public sealed class PythonWebsocketsTests
         Assert.That(lines[0].Int("server_closed"), Is.EqualTo(1000));
     }
 
-    /// <summary>Runs the script with the steps; it must exit 0. Returns its JSON lines.</summary>
-    private async Task<JsonElement[]> RunAsync(params string[] steps)
-    {
-        string python = await InteropTools.PythonWithWebsocketsAsync();
-        string script = Path.Combine(InteropTools.SourceFolder, "websockets_client.py");
-        var result = await ChildProcess.RunAsync(python, [script, $"ws://127.0.0.1:{_gateway.Port}/", .. steps]);
-        Assert.That(result.ExitCode, Is.Zero, result.ToString());
-        return JsonLine.ParseAll(result.StandardOutput);
-    }
+    private Task<JsonElement[]> RunAsync(params string[] steps) =>
+        PythonScripts.RunAsync("websockets_client.py", [$"ws://127.0.0.1:{_gateway.Port}/", .. steps]);
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

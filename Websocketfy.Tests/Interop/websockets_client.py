@@ -1,6 +1,9 @@
 """Drives Websocketfy with Python's websockets library, a client we did not write.
 
-usage: python3 websockets_client.py URL STEP...
+usage: python3 websockets_client.py [--cafile PEM] URL STEP...
+
+--cafile PEM (wss:// URLs) trusts only the CA certificate in PEM, checks the host name, offers ALPN
+http/1.1, and prints first {"tls": VERSION, "alpn": PROTOCOL} for the connection.
 
 Steps run in order on one connection:
   text:COMMAND    send COMMAND as a text message, wait for one reply
@@ -21,11 +24,12 @@ Any failure raises, so the exit code is non-zero and the traceback is on stderr.
 import asyncio
 import hashlib
 import json
+import ssl
 import sys
 
 import websockets
 
-REPLY_TIMEOUT = 20
+REPLY_TIMEOUT = 60
 
 
 def emit(obj):
@@ -44,9 +48,19 @@ def describe(reply):
     return described
 
 
-async def run(url, steps):
+def tls_context(cafile):
+    context = ssl.create_default_context(cafile=cafile)
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+async def run(url, steps, cafile=None):
     # The library refuses messages over 1 MiB by default (closing with 1009); files may be larger.
-    async with websockets.connect(url, max_size=None, open_timeout=10, close_timeout=5) as ws:
+    tls = {"ssl": tls_context(cafile)} if cafile else {}
+    async with websockets.connect(url, max_size=None, open_timeout=10, close_timeout=5, **tls) as ws:
+        if cafile:
+            connection = ws.transport.get_extra_info("ssl_object")
+            emit({"tls": connection.version(), "alpn": connection.selected_alpn_protocol()})
         for step in steps:
             kind, _, argument = step.partition(":")
             if kind == "text":
@@ -77,6 +91,10 @@ async def run(url, steps):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    arguments = sys.argv[1:]
+    cafile = None
+    if arguments[:1] == ["--cafile"]:
+        cafile, arguments = arguments[1], arguments[2:]
+    if not arguments:
         sys.exit(__doc__)
-    asyncio.run(run(sys.argv[1], sys.argv[2:]))
+    asyncio.run(run(arguments[0], arguments[1:], cafile))

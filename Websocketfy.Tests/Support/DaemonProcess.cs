@@ -116,6 +116,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
+    public void Hangup()
+    {
+        RequireChild();
+        using var kill = Process.Start("kill", ["-HUP", _child!.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>A port nothing listens on right now.</summary>
     public static int FreePort()
     {
@@ -150,6 +158,17 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Waits until the descriptor count is down to <paramref name="most"/>; returns the last count.</summary>
     public Task<int> DescriptorsSettleAsync(int most, TimeSpan? timeout = null) =>
         Wait.ForValueAsync(OpenDescriptors, count => count <= most, timeout);
+
+    /// <summary>The process's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM in /proc/PID/status");
+    }
 
     /// <summary>Resident set size in bytes, read fresh from the kernel.</summary>
     public long WorkingSet()

@@ -19,6 +19,10 @@ public sealed class OutputLines(string source)
     /// made after waiting for a line that comes later.</summary>
     public string SoFar { get { lock (_lines) return string.Join('\n', _lines); } }
 
+    /// <summary>Lines until now: give it to <see cref="WaitForLineAsync"/> to wait for a later line only
+    /// (say, the answer to a signal sent after this point).</summary>
+    public int Count { get { lock (_lines) return _lines.Count; } }
+
     public void Add(string line) => Change(() => _lines.Add(line));
 
     /// <summary>No more lines will come (<paramref name="how"/> says why, for failure messages).</summary>
@@ -29,6 +33,19 @@ public sealed class OutputLines(string source)
     /// given) passes first.</summary>
     public Task<string> WaitForAsync(string text, TimeSpan? timeout = null) =>
         WaitForAsync(lines => lines.Contains(text, StringComparison.Ordinal), $"\"{text}\"", timeout);
+
+    /// <summary>Waits until a line after the first <paramref name="skip"/> contains <paramref name="text"/>; returns
+    /// that line. Fails like <see cref="WaitForAsync(string, TimeSpan?)"/>.</summary>
+    public async Task<string> WaitForLineAsync(string text, int skip = 0, TimeSpan? timeout = null)
+    {
+        string? found = null;
+        await WaitForAsync(_ =>
+        {
+            lock (_lines) found = _lines.Skip(skip).FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+            return found is not null;
+        }, $"a line with \"{text}\" after line {skip}", timeout);
+        return found!;
+    }
 
     /// <summary>Waits until the lines match <paramref name="pattern"/>; returns the first match.</summary>
     public async Task<Match> WaitForAsync(Regex pattern, TimeSpan? timeout = null)

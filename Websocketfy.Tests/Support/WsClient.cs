@@ -17,13 +17,18 @@ public sealed class WsClient : IAsyncDisposable
 
     public ClientWebSocket Socket => _socket;
 
-    public static async Task<WsClient> ConnectAsync(int port, string path = "/", Action<ClientWebSocketOptions>? configure = null)
+    public static Task<WsClient> ConnectAsync(int port, string path = "/", Action<ClientWebSocketOptions>? configure = null) =>
+        ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), configure);
+
+    /// <summary>Any URI, wss:// included (configure sets the certificate check, or the invoker's handler does).</summary>
+    public static async Task<WsClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null, HttpMessageInvoker? invoker = null)
     {
         var client = new WsClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         configure?.Invoke(client._socket.Options);
+        // Generous: the first TLS handshake of a freshly started daemon process can be slow on a busy machine.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await client._socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), timeout.Token);
+        await client._socket.ConnectAsync(uri, invoker, timeout.Token);
         return client;
     }
 

@@ -17,5 +17,8 @@ internal readonly struct Parsed<T>
 
     public static Parsed<T> Fail(string problem) => new(default!, problem);
 
+    /// <summary>For a value the implicit conversion cannot express (null for "none").</summary>
+    public static Parsed<T> Success(T value) => new(value, null);
+
     public static implicit operator Parsed<T>(T value) => new(value, null);
 }

@@ -25,9 +25,9 @@ public sealed class FileReplyTests
     public void SetUp()
     {
         _tree = new TempTree();
-        var options = new GatewayOptions { Root = _tree.Root };
+        var options = new LiveOptions(new GatewayOptions { Root = _tree.Root });
         var metrics = new Metrics();
-        var pool = new SirenPool(options, metrics, NullLogger.Instance);
+        var pool = new SirenPool(options.Current, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
                                       pool, metrics, new HandshakePolicy(), new SessionRegistry(), NullLoggerFactory.Instance);
     }
@@ -43,11 +43,11 @@ public sealed class FileReplyTests
     [Test]
     public async Task LargeFileWithoutSendfile_IsAFragmentedBinaryMessage_WithTheFileBytes()
     {
-        byte[] content = new byte[200_000];
+        byte[] content = new byte[600_000];
         new Random(7).NextBytes(content);
         _tree.Write("big.bin", content);
         using var wire = new MemoryStream();
-        var sender = new FrameSender(wire, plainSocket: null, TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
 
         var (_, goOn) = await new FileReply(_context, sender, "test").SendAsync("big.bin", Opcode.Text, CancellationToken.None);
 
@@ -63,9 +63,9 @@ public sealed class FileReplyTests
     [Test]
     public async Task FileThatShrinksBetweenFragments_IsNotCompleted()
     {
-        string path = _tree.Write("shrinking.bin", new byte[300_000]);
+        string path = _tree.Write("shrinking.bin", new byte[600_000]);
         using var wire = new TruncateOnFirstWriteStream(path);
-        var sender = new FrameSender(wire, plainSocket: null, TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
 
         var (outcome, goOn) = await new FileReply(_context, sender, "test").SendAsync("shrinking.bin", Opcode.Binary, CancellationToken.None);
 

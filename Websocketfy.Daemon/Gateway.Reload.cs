@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
+using Websocketfy.Daemon.Reload;
+using Websocketfy.Protocol.Http;
+
+namespace Websocketfy.Daemon;
+
+/// <summary>What one reload did: whether the new configuration was taken, and if not, why.</summary>
+public sealed record ReloadOutcome(bool Applied, string? Problem, IReadOnlyList<string> Changes, IReadOnlyList<string> NeedRestart);
+
+public sealed partial class Gateway
+{
+    /// <summary>Registers something more to renew on reload (a tokens file, JWKS keys, an audit log...).
+    /// Participants prepare in the order they were added, after the built-in ones.</summary>
+    public void AddReloadParticipant(IReloadParticipant participant)
+    {
+        lock (_reloadParticipants) _reloadParticipants.Add(participant);
+    }
+
+    /// <summary>The one way to reload: with the configuration read again (SIGHUP), or the error that reading
+    /// it gave ("websocketfy.conf:12: unknown key 'prot'"), which is logged and changes nothing.</summary>
+    public Task<ReloadOutcome> ReloadAsync(OptionsResolution resolution, CancellationToken ct = default) =>
+        resolution.Options is { } options ? ReloadAsync(options, ct) : Task.FromResult(Refused(resolution.Error!));
+
+    /// <summary>
+    /// Puts <paramref name="requested"/> in force for new work, all or nothing. First everything is checked
+    /// and prepared (certificate files read, root resolved...) while the old settings keep serving; any
+    /// problem is logged and nothing changes. Then each changed setting is logged, those that need a restart
+    /// (port, bind, TLS on/off) keep their running value, and the prepared changes are committed. Open
+    /// connections carry on; commands already running finish with the settings they started with.
+    /// </summary>
+    public async Task<ReloadOutcome> ReloadAsync(GatewayOptions requested, CancellationToken ct = default)
+    {
+        await _reloading.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            GatewayOptions current = _live.Current;
+            ReloadPlan plan = ReloadPlan.Compute(current, requested);
+            IReloadParticipant[] participants;
+            lock (_reloadParticipants) participants = [.. _reloadParticipants];
+
+            var prepared = new List<ReloadStep>(participants.Length);
+            foreach (IReloadParticipant participant in participants)
+            {
+                ReloadStep step;
+                try
+                {
+                    step = await participant.PrepareAsync(current, plan.Next, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    step = ReloadStep.Refuse($"{ex.GetType().Name}: {ex.Message}");
+                }
+                if (step.Problem is not null)
+                {
+                    foreach (ReloadStep done in prepared) done.Abandon();
+                    return Refused(step.Problem);
+                }
+                prepared.Add(step);
+            }
+
+            foreach (string line in plan.NeedRestart) _log.LogWarning("reload: {Change}", line);
+            foreach (string line in plan.Changes) _log.LogInformation("reload: {Change}", line);
+            foreach (ReloadStep step in prepared) step.Commit();
+            _live.Replace(plan.Next);
+            _log.LogInformation("reload complete: {Changed} settings changed, {Ignored} need a restart",
+                                plan.Changes.Count, plan.NeedRestart.Count);
+            return new ReloadOutcome(true, null, plan.Changes, plan.NeedRestart);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private ReloadOutcome Refused(string problem)
+    {
+        _log.LogError("reload refused: {Problem}; still serving with the previous configuration", problem);
+        return new ReloadOutcome(false, problem, [], []);
+    }
+
+    private ReloadStep PrepareFileTree(GatewayOptions current, GatewayOptions next)
+    {
+        if (current.Root == next.Root) return ReloadStep.Nothing;
+        FileTree files;
+        try
+        {
+            files = new FileTree(next.Root);
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException or ArgumentException)
+        {
+            return ReloadStep.Refuse($"root {next.Root} is not usable: {ex.Message}");
+        }
+        // Transfers already running keep their open file; new REQUESTs resolve under the new root.
+        return ReloadStep.Apply(() => _context.Files = files);
+    }
+
+    private ReloadStep PrepareOrigins(GatewayOptions current, GatewayOptions next)
+    {
+        if (current.AllowedOrigins.SequenceEqual(next.AllowedOrigins) && current.RequireOrigin == next.RequireOrigin)
+            return ReloadStep.Nothing;
+        HandshakePolicy policy = HandshakePolicyFor(next);
+        return ReloadStep.Apply(() =>
+        {
+            _context.HandshakePolicy = policy;
+            WarnIfEveryOriginAllowed(next);
+        });
+    }
+
+    private ReloadStep PrepareSiren(GatewayOptions current, GatewayOptions next) =>
+        ReloadStep.Apply(() =>
+        {
+            if (_pool.Reconfigure(next) && !_stopping.IsCancellationRequested)
+                _ = _pool.ProbeAsync(_stopping.Token);
+        });
+
+    private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) =>
+        new() { IsOriginAllowed = OriginPolicy.Create(options) };
+
+    private void WarnIfEveryOriginAllowed(GatewayOptions options)
+    {
+        if (options.AllowedOrigins.Count == 0)
+            _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
+    }
+
+    /// <summary>A built-in participant written as one method.</summary>
+    private sealed class DelegateParticipant(Func<GatewayOptions, GatewayOptions, ReloadStep> prepare) : IReloadParticipant
+    {
+        public ValueTask<ReloadStep> PrepareAsync(GatewayOptions current, GatewayOptions next, CancellationToken ct) =>
+            ValueTask.FromResult(prepare(current, next));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Microsoft.Extensions.Logging;
+using Websocketfy.Protocol.Http;
+
+namespace Websocketfy.Daemon.Sessions;
+
+internal sealed partial class Session
+{
+    // Every TLS connection opens with a handshake record (content type 22); a plain HTTP request with a letter.
+    private const byte TlsHandshakeRecord = 0x16;
+
+    private static readonly byte[] PlainTextOnTlsPort = HttpResponses.Error(400,
+        "This port speaks TLS only: connect with wss:// (or https://).");
+
+    /// <summary>The TLS handshake, under the connection's handshake deadline (the caller turns its expiry into
+    /// "handshake timeout"). Returns false when the connection ended here.</summary>
+    private async Task<bool> SecureAsync(SslStream tls, CancellationToken deadline)
+    {
+        byte[] first = new byte[1];
+        int n = await _socket.ReceiveAsync(first, SocketFlags.Peek, deadline).ConfigureAwait(false);
+        if (n == 0)
+        {
+            EndBecause("closed during handshake");
+            return false;
+        }
+        if (first[0] != TlsHandshakeRecord)
+        {
+            await RefusePlainTextAsync(deadline).ConfigureAwait(false);
+            return false;
+        }
+        try
+        {
+            await tls.AuthenticateAsServerAsync(_context.Tls!.ServerOptions, deadline).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AuthenticationException || (ex is IOException && !deadline.IsCancellationRequested))
+        {
+            // An old protocol version, no shared cipher, a client that distrusts the certificate...
+            EndBecause("TLS handshake failed");
+            _context.SessionLog.LogDebug("{Peer} TLS handshake failed: {Error}", _peer, (ex.InnerException ?? ex).Message);
+            return false;
+        }
+        _context.SessionLog.LogDebug("{Peer} TLS {Protocol} {Cipher}", _peer, tls.SslProtocol, tls.NegotiatedCipherSuite);
+        return true;
+    }
+
+    /// <summary>Plain text sent to the TLS port (http:// or ws:// by mistake): a readable 400 in plain text,
+    /// rather than TLS alert bytes the client cannot show. What the client sent is read and dropped after
+    /// our FIN, so closing does not reset the connection before the answer is read.</summary>
+    private async Task RefusePlainTextAsync(CancellationToken deadline)
+    {
+        _context.Metrics.HandshakeFailed();
+        EndBecause("plain text on the TLS port");
+        _context.SessionLog.LogDebug("{Peer} sent plain text to the TLS port; answered 400", _peer);
+        await _socket.SendAsync(PlainTextOnTlsPort, SocketFlags.None, deadline).ConfigureAwait(false);
+        _context.Metrics.BytesSent(PlainTextOnTlsPort.Length);
+        _socket.Shutdown(SocketShutdown.Send);
+        byte[] sink = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            for (long drained = 0; drained < 64 * 1024;)
+            {
+                int n = await _socket.ReceiveAsync(sink, SocketFlags.None, deadline).ConfigureAwait(false);
+                if (n == 0) return;
+                drained += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
+        }
+    }
+}
