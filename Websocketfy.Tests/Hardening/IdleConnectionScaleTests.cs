@@ -15,6 +15,7 @@ public sealed class IdleConnectionScaleTests
 {
     private const int Connections = 5000;
     private const int AtOnce = 200;
+    private const long IdleShareBound = 8 * 1024;
 
     [Test]
     public async Task FiveThousandIdleConnections_AreAllServed_AndEachCostsTheDaemonLittle()
@@ -35,7 +36,15 @@ public sealed class IdleConnectionScaleTests
         var sockets = await OpenServedAsync(gateway.Port, Connections);
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(Connections));
         Assert.That(gateway.Gateway.SessionCount, Is.EqualTo(Connections));
-        long heap = (DaemonProcess.ManagedHeapAfterCollection() - heapBefore) / Connections;
+        // A session turns idle (receive buffer given back, its command's objects dropped) a moment after its reply
+        // is out, and on a busy machine that moment can be long: measure until the daemon's share is under the
+        // bound, for at most 30 s. A session that keeps more for good still fails.
+        long heap = 0;
+        await Wait.UntilAsync(() =>
+        {
+            heap = (DaemonProcess.ManagedHeapAfterCollection() - heapBefore) / Connections;
+            return heap - pair.Heap < IdleShareBound;
+        });
         long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
 
         TestContext.Out.WriteLine($"{Connections} idle connections, both ends in this process: " +
@@ -45,7 +54,7 @@ public sealed class IdleConnectionScaleTests
         TestContext.Out.WriteLine($"so the daemon's own share per idle connection: about {heap - pair.Heap} bytes managed heap, " +
                                   $"{workingSet - pair.WorkingSet} bytes working set");
         // An idle session holds no receive buffer (16 KiB) and no reply buffer: what it keeps is small objects.
-        Assert.That(heap - pair.Heap, Is.LessThan(8 * 1024), "managed bytes the daemon keeps per idle connection");
+        Assert.That(heap - pair.Heap, Is.LessThan(IdleShareBound), "managed bytes the daemon keeps per idle connection");
 
         await CloseAllAsync(sockets, gateway);
     }
