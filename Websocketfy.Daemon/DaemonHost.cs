@@ -1,8 +1,8 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Tls;
 
@@ -28,37 +28,33 @@ internal static class DaemonHost
         using var onStop = stop.Register(() => stopped.TrySetResult());
 
         var live = new LiveOptions(options);
-        using var loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Trace)
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.UseUtcTimestamp = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            })
-            // Read at every log call, so a reload's log-level applies at once.
-            .AddFilter((category, level) => level >= live.Current.LogLevel));
+        // The level is read at every log call, so a reload's log-level applies at once; the format is fixed at start.
+        using var loggers = DaemonLogging.Create(DaemonLogging.Resolve(options.LogFormat, Environment.GetEnvironmentVariable),
+                                                 () => live.Current.LogLevel);
         await using var gateway = CreateGateway(live, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
         try
         {
             gateway.Start();
         }
-        catch (SocketException ex)
+        catch (CannotListenException ex)
         {
-            stderr.WriteLine($"websocketfy: cannot listen on {options.Bind} port {options.Port}: {ex.Message}");
+            stderr.WriteLine($"websocketfy: cannot listen on {ex.Where}: {ex.InnerException!.Message}");
             return ExitCodes.CannotListen;
         }
 
         using var notifier = new SystemdNotifier(Environment.GetEnvironmentVariable);
+        gateway.SirenChanged += notifier.StatusChanged;
+        notifier.ReportStatus(() => gateway.StatusLine);
         notifier.Ready();
         Task reloading = ReloadOnRequestAsync(reloads.Reader, gateway, readConfiguration, notifier,
                                               loggers.CreateLogger("Websocketfy.Reload"));
         await stopped.Task.ConfigureAwait(false);
         reloads.Writer.TryComplete();
         await reloading.ConfigureAwait(false);
+        Task draining = gateway.StopAsync();
         notifier.Stopping();
-        await gateway.StopAsync().ConfigureAwait(false);
+        await draining.ConfigureAwait(false);
         return ExitCodes.Ok;
 
         void Stop(PosixSignalContext context)
@@ -105,6 +101,12 @@ internal static class DaemonHost
         try
         {
             return new Gateway(live, loggers);
+        }
+        catch (StartupException ex)
+        {
+            stderr.WriteLine($"websocketfy: {ex.Message}");
+            exitCode = ex.ExitCode;
+            return null;
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {

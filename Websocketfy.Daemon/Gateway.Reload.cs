@@ -112,8 +112,10 @@ public sealed partial class Gateway
     private ReloadStep PrepareSiren(GatewayOptions current, GatewayOptions next) =>
         ReloadStep.Apply(() =>
         {
-            if (_pool.Reconfigure(next) && !_stopping.IsCancellationRequested)
-                _ = _pool.ProbeAsync(_stopping.Token);
+            if (!_pool.Reconfigure(next) || _stopping.IsCancellationRequested) return;
+            // What was known is about the old address: check the new one at once.
+            _siren.Forget();
+            _ = _sirenWatch.CheckAsync(_stopping.Token);
         });
 
     private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) =>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
@@ -15,48 +17,86 @@ namespace Websocketfy.Daemon;
 
 /// <summary>
 /// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
-/// connection to a session, and on stop drains them in order: stop accepting, let commands in
-/// flight finish (shutdown-timeout), close the rest with 1001, free the backend pool.
+/// connection to a session, and on stop drains them in order: keep the port open but turn new
+/// clients away with 503 (so a load balancer's /healthz sees 503 while work finishes), let commands
+/// in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the backend pool.
 /// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
 public sealed partial class Gateway : IAsyncDisposable
 {
     private readonly LiveOptions _live;
     private readonly ILogger _log;
+    private readonly ILogger _sirenLog;
     private readonly SirenPool _pool;
     private readonly SessionRegistry _registry = new();
     private readonly ConnectionLimiter _limiter;
     private readonly SessionContext _context;
+    private readonly SirenHealth _siren = new();
+    private readonly SirenWatch _sirenWatch;
+    private readonly Lifecycle _lifecycle = new();
+    private readonly OperatorEndpoints _operator;
+    /// <summary>The brute-force brake, kept across the access controls reloads make.</summary>
+    private readonly AuthFailureLimiter _authLimiter;
+    private readonly ILogger _auditLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IReloadParticipant> _reloadParticipants = [];
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
+    private OperatorListener? _opsListener;
     private Task _acceptLoop = Task.CompletedTask;
-    private Task _startupProbe = Task.CompletedTask;
+    private Task _watching = Task.CompletedTask;
+    private readonly Lock _stopGate = new();
+    private Task? _stop;
 
-    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable)
-    /// and, with TLS, reads the certificate and key (throws <see cref="TlsCredentialsException"/>).</summary>
-    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers) { }
+    /// <summary>Checks the root (throws DirectoryNotFoundException / UnauthorizedAccessException when unusable),
+    /// with TLS reads the certificate and key (throws <see cref="TlsCredentialsException"/>), and loads the
+    /// tokens file or JWT keys and opens the audit log (throws <see cref="StartupException"/>).</summary>
+    public Gateway(GatewayOptions options, ILoggerFactory loggers) : this(new LiveOptions(options), loggers, TimeProvider.System) { }
 
     /// <param name="live">The settings in force; the host may read them too (the log level), and
     /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
-    public Gateway(LiveOptions live, ILoggerFactory loggers)
+    public Gateway(LiveOptions live, ILoggerFactory loggers) : this(live, loggers, TimeProvider.System) { }
+
+    /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
+    internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock) : this(new LiveOptions(options), loggers, clock) { }
+
+    private Gateway(LiveOptions live, ILoggerFactory loggers, TimeProvider clock)
     {
         GatewayOptions options = live.Current;
         _live = live;
         _log = loggers.CreateLogger("Websocketfy.Gateway");
         var files = new FileTree(options.Root);
         Metrics = new Metrics();
-        ILogger sirenLog = loggers.CreateLogger("Websocketfy.Siren");
-        _pool = new SirenPool(options, Metrics, sirenLog);
+        _authLimiter = new AuthFailureLimiter(clock);
+        _auditLog = loggers.CreateLogger("Websocketfy.Audit");
+        AccessControl access;
+        try { access = AccessControl.Create(options, Metrics, _authLimiter); }
+        catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
+        AuditLog? audit = null;
+        if (options.AuditLog is { } auditPath)
+        {
+            try { audit = AuditLog.Open(auditPath, Metrics, _auditLog); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException(ExitCodes.AuditLogUnusable, $"audit log {auditPath} cannot be opened: {ex.Message}");
+            }
+        }
+        _sirenLog = loggers.CreateLogger("Websocketfy.Siren");
+        _siren.Changed += OnSirenChanged;
+        _pool = new SirenPool(options, Metrics, _sirenLog);
+        _sirenWatch = new SirenWatch(_pool, _siren, live);
         _limiter = new ConnectionLimiter(live);
+        _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
-        _context = new SessionContext(live, files, new SirenRelay(_pool, live, sirenLog),
-                                      _pool, Metrics, HandshakePolicyFor(options), _registry, loggers, tls);
+        _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, _operator, _lifecycle,
+                                      access, audit, clock, loggers, tls);
         if (tls is not null) _reloadParticipants.Add(tls);
         _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
         _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
         _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
     }
 
     public Metrics Metrics { get; }
@@ -67,47 +107,69 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <summary>The bound port (useful with --port 0).</summary>
     public int Port => _listener?.Port ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The port of the ops-bind listener (useful with port 0); null without ops-bind.</summary>
+    public int? OpsPort => _opsListener?.Port;
+
+    /// <summary>Raised when SiREN goes up or down (after the change is logged), e.g. to refresh sd_notify STATUS.</summary>
+    public event Action? SirenChanged;
+
+    /// <summary>The one-line state for sd_notify STATUS=: "serving 12 connections, SiREN up".</summary>
+    public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.IsDraining);
+
     internal int IdleBackendConnections => _pool.IdleCount;
     internal SirenPool Pool => _pool;
+    internal SirenHealth Siren => _siren;
+    internal OperatorEndpoints Operator => _operator;
     internal int SessionCount => _registry.Count;
 
-    /// <summary>The start-up check of SiREN (its connection, when it answers, waits in the pool): tests start
-    /// from a known pool by waiting for it.</summary>
-    internal Task StartupProbe => _startupProbe;
-
-    /// <summary>Binds the port (throws SocketException when it cannot) and starts accepting.</summary>
+    /// <summary>Binds the port and the ops-bind listener (throws <see cref="CannotListenException"/> when
+    /// either cannot be bound), starts watching SiREN and accepting.</summary>
     public void Start()
     {
         GatewayOptions options = _live.Current;
-        _listener = Listener.Bind(options.Bind, options.Port, backlog: 512);
+        _listener = Bind(() => Listener.Bind(options.Bind, options.Port, backlog: 512), $"{options.Bind} port {options.Port}");
+        if (options.OpsBind is { } ops)
+        {
+            try
+            {
+                _opsListener = Bind(() => OperatorListener.Start(ops, _operator, _live, Metrics, _log),
+                                    $"{ops.Address} port {ops.Port} (--ops-bind)");
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
+        }
         // Warnings first: whoever waits for the "listening" line has them by then.
         WarnIfEveryOriginAllowed(options);
+        if (_opsListener is not null)
+            _log.LogInformation("operator endpoints /healthz and /metrics on {Address} port {OpsPort}, not on the main port",
+                                options.OpsBind!.Address, _opsListener.Port);
+        WarnIfOpenWithoutAuth(options);
+        _log.LogInformation("{Access}; audit trail {Audit}", _context.Access.Describe(), _context.Audit?.Path ?? "off");
         _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
                             options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
                             _context.Files.RealRoot, options.SirenHost, options.SirenPort);
-        _startupProbe = _pool.ProbeAsync(_stopping.Token);
-        _acceptLoop = AcceptLoopAsync(_listener);
+        _watching = _sirenWatch.RunAsync(_stopping.Token);
+        _acceptLoop = _listener.AcceptLoopAsync(Admit, _log, _stopping.Token);
     }
 
-    private async Task AcceptLoopAsync(Listener listener)
+    private static T Bind<T>(Func<T> bind, string where)
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { return; }
-            catch (SocketException ex)
-            {
-                // Out of descriptors and the like: keep serving the connections we have, retry shortly.
-                _log.LogWarning("accept failed: {Error}", ex.Message);
-                await Task.Delay(100).ConfigureAwait(false);
-                continue;
-            }
-            Admit(socket);
-        }
+        try { return bind(); }
+        catch (SocketException ex) { throw new CannotListenException(where, ex); }
+    }
+
+    private void OnSirenChanged(SirenStatus status)
+    {
+        GatewayOptions options = _pool.Options;
+        if (status.State == SirenState.Up)
+            _sirenLog.LogInformation("SiREN at {Host}:{Port} answers", options.SirenHost, options.SirenPort);
+        else if (status.State == SirenState.Down)
+            _sirenLog.LogWarning("SiREN at {Host}:{Port} is down: {Detail}; SQL commands get a 'Command failed.' reply until it answers",
+                                 options.SirenHost, options.SirenPort, status.LastError);
+        SirenChanged?.Invoke();
     }
 
     private void Admit(Socket socket)
@@ -161,24 +223,38 @@ public sealed partial class Gateway : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful stop: no new connections, commands in flight finish within shutdown-timeout,
-    /// then every connection is closed with 1001 and the backend pool is freed.</summary>
-    public async Task StopAsync()
+    /// <summary>Graceful stop. While connections drain (commands in flight finish within shutdown-timeout,
+    /// idle ones close with 1001) the port stays open: new upgrade requests get 503 with Retry-After and
+    /// /healthz answers 503 "draining", so a load balancer stops sending clients here. Once drained (or at
+    /// shutdown-timeout) the port closes, what is left is closed with 1001, and the backend pool is freed.</summary>
+    public Task StopAsync()
     {
-        if (_stopping.IsCancellationRequested) return;
-        _log.LogInformation("stopping: {Sessions} connections to drain", _registry.Count);
+        lock (_stopGate) return _stop ??= StopOnceAsync();
+    }
+
+    private async Task StopOnceAsync()
+    {
+        _lifecycle.BeginDraining();
+        _log.LogInformation("stopping: {Sessions} connections to drain; new clients get 503 meanwhile", _registry.Count);
+        _registry.BeginDrain();
+        GatewayOptions options = _live.Current;
+        bool drained = await WaitAsync(_registry.WhenEmpty(), options.ShutdownTimeout).ConfigureAwait(false);
         _stopping.Cancel();
         _listener?.Dispose();
         await _acceptLoop.ConfigureAwait(false);
-        _registry.BeginDrain();
-        GatewayOptions options = _live.Current;
-        if (!await WaitAsync(_registry.WhenEmpty(), options.ShutdownTimeout).ConfigureAwait(false))
+        if (!drained) _log.LogWarning("shutdown-timeout reached; closing {Sessions} connections", _registry.Count);
+        // Drained or not, what is left now is closed: commands cut short, or clients that came during the drain
+        // and have not finished their request yet.
+        if (_registry.Count > 0)
         {
-            _log.LogWarning("shutdown-timeout reached; closing {Sessions} connections", _registry.Count);
             _registry.ForceCloseAll();
             await WaitAsync(_registry.WhenEmpty(), options.CloseTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
+        if (_opsListener is not null) await _opsListener.DisposeAsync().ConfigureAwait(false);
+        await _watching.ConfigureAwait(false);
         _pool.Dispose();
+        // After the drain: every command's line is queued; it reaches the file before the process ends.
+        if (_context.Audit is { } audit) await audit.CompleteAsync().ConfigureAwait(false);
         _log.LogInformation("stopped");
     }
 

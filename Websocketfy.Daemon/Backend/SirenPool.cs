@@ -44,6 +44,11 @@ internal sealed class SirenPool : IDisposable
     /// <summary>Commands waiting for a slot because every one is busy.</summary>
     public int WaitingCount { get { lock (_gate) return _waiting.Count; } }
 
+    /// <summary>The SiREN settings in force (a reload may change the address).</summary>
+    public GatewayOptions Options => _options;
+
+    public Metrics Metrics => _metrics;
+
     /// <summary>A connection for one command, and whether it came from the pool (was used before).
     /// Throws <see cref="SirenUnavailableException"/> when no slot frees up within siren-connect-timeout
     /// or a new connection cannot be made.</summary>
@@ -104,7 +109,8 @@ internal sealed class SirenPool : IDisposable
             }
             if (ex is OperationCanceledException) throw;
             throw new SirenUnavailableException(
-                $"all {options.SirenPoolSize} pooled connections stayed busy for {options.SirenConnectTimeout.TotalSeconds:0.###} s");
+                $"all {options.SirenPoolSize} pooled connections stayed busy for {options.SirenConnectTimeout.TotalSeconds:0.###} s")
+            { PoolSaturated = true };
         }
     }
 
@@ -171,26 +177,6 @@ internal sealed class SirenPool : IDisposable
             _log.LogInformation("SiREN address now {Host}:{Port}: {Closed} idle connections to the old address closed, busy ones close after their command",
                                 next.SirenHost, next.SirenPort, retired.Count);
         return moved;
-    }
-
-    /// <summary>Opens one connection to tell the operator early whether SiREN answers (at start-up and
-    /// when a reload changes the address). Failure is only a warning: the daemon serves files and
-    /// answers SQL with "unavailable".</summary>
-    public async Task ProbeAsync(CancellationToken ct)
-    {
-        GatewayOptions options = _options;
-        try
-        {
-            var (connection, _) = await AcquireAsync(ct).ConfigureAwait(false);
-            Release(connection, reusable: true);
-            _log.LogInformation("SiREN at {Host}:{Port} answers", options.SirenHost, options.SirenPort);
-        }
-        catch (SirenUnavailableException ex)
-        {
-            _log.LogWarning("SiREN at {Host}:{Port} is unavailable ({Detail}); SQL commands get the 'unavailable' reply until it answers",
-                            options.SirenHost, options.SirenPort, ex.Message);
-        }
-        catch (OperationCanceledException) { }
     }
 
     private bool TryTakeIdle(out SirenConnection connection)

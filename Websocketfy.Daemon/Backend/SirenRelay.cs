@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
 
@@ -5,8 +6,11 @@ namespace Websocketfy.Daemon.Backend;
 
 /// <summary>Runs one SQL command against SiREN through the pool and fills a reply spool,
 /// ending it with completion or with the failure the client must be told.</summary>
-internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log)
+/// <param name="health">Where what the relay learns about SiREN goes (every command is a check).</param>
+internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log, SirenHealth? health = null)
 {
+    private readonly SirenHealth _health = health ?? new SirenHealth();
+
     public async Task RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool, CancellationToken ct)
     {
         GatewayOptions options = live.Current;
@@ -22,6 +26,9 @@ internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log)
             }
             catch (SirenUnavailableException ex)
             {
+                // Every connection busy for siren-connect-timeout says the pool is too small or SiREN slow, not
+                // that it is down (the busy ones are working): /metrics shows it as commands waiting.
+                if (!ex.PoolSaturated) _health.Failed(ex.Message);
                 log.LogWarning("SiREN unavailable: {Detail}", ex.Message);
                 spool.Fail(ReplyFailure.Unavailable);
                 return;
@@ -32,9 +39,11 @@ internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log)
                 return;
             }
 
+            long started = Stopwatch.GetTimestamp();
             var outcome = await connection.RelayAsync(command, spool, options.SirenTimeout, options.MaxReplySize, ct).ConfigureAwait(false);
             pool.Release(connection, reusable: outcome == RelayOutcome.Complete);
             if (outcome == RelayOutcome.WriteFailed && reused && attempt == 0) continue;
+            Observe(outcome, Stopwatch.GetElapsedTime(started), options.SirenTimeout);
             if (outcome != RelayOutcome.Complete)
             {
                 log.LogDebug("SiREN relay ended with {Outcome}; connection discarded", outcome);
@@ -47,6 +56,28 @@ internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log)
                 });
             }
             return;
+        }
+    }
+
+    /// <summary>What the outcome says about SiREN: a complete reply is a latency sample and proof it is up;
+    /// silence, a close mid-reply or a failed write mean it is down. A reply too large or a client gone says nothing.</summary>
+    private void Observe(RelayOutcome outcome, TimeSpan elapsed, TimeSpan silenceTimeout)
+    {
+        switch (outcome)
+        {
+            case RelayOutcome.Complete:
+                pool.Metrics.SirenReplied(elapsed);
+                _health.Succeeded();
+                break;
+            case RelayOutcome.Silent:
+                _health.Failed($"did not answer within {silenceTimeout.TotalSeconds:0.###} s");
+                break;
+            case RelayOutcome.ClosedEarly:
+                _health.Failed("closed the connection before the reply was complete");
+                break;
+            case RelayOutcome.WriteFailed:
+                _health.Failed("the connection failed while the command was being sent");
+                break;
         }
     }
 }

@@ -35,6 +35,11 @@ internal sealed class CommandLineDefinition
             HelpName = "FILE",
         };
         Root.Options.Add(ConfigOption);
+        Root.Subcommands.Add(Auth.TokenCommand.Create());
+        // A command with subcommands but no action of its own makes the parser ask for a subcommand.
+        // The daemon is the root's action: CommandLine.RunAsync sets the real one; this one only keeps
+        // a parse for options alone (OptionsResolver) free of that complaint.
+        Root.SetAction(_ => ExitCodes.Ok);
 
         foreach (Option option in Root.Options)
         {

@@ -9,7 +9,8 @@ public static class ExitCodes
     /// including the legacy -hi/-pi/-hs/-ps flags.</summary>
     public const int Usage = 64;
     /// <summary>--config file missing/unreadable, or an unknown key / bad line / bad value in it;
-    /// also a bad value in a WEBSOCKETFY_* environment variable (configuration, not command-line usage).</summary>
+    /// also a bad value in a WEBSOCKETFY_* environment variable (configuration, not command-line usage),
+    /// and a tokens file or JWT keys file that cannot be read or is wrong.</summary>
     public const int Config = 78;
     /// <summary>TLS configured but not usable: --tls-certificate or --tls-key missing, unreadable, not PEM,
     /// encrypted, or a key that does not belong to the certificate; or only one of the two given. The same
@@ -25,4 +26,6 @@ public static class ExitCodes
     public const int Software = 70;
     /// <summary>--spool-directory missing, not a directory, or not writable (EX_CANTCREAT).</summary>
     public const int SpoolUnusable = 73;
+    /// <summary>--audit-log cannot be opened for appending (EX_CANTCREAT, as for the spool directory).</summary>
+    public const int AuditLogUnusable = 73;
 }

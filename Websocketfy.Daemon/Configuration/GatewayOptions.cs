@@ -28,6 +28,8 @@ public sealed record GatewayOptions
     public int SirenPoolSize { get; init; } = 16;
     public TimeSpan SirenConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan SirenTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How often an idle daemon checks that SiREN still answers; zero = only client traffic tells.</summary>
+    public TimeSpan SirenProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Reply bytes kept in memory per command before spooling to a temporary file.</summary>
     public int SpoolMemoryLimit { get; init; } = 4 * 1024 * 1024;
     public string SpoolDirectory { get; init; } = Path.GetTempPath();
@@ -45,7 +47,29 @@ public sealed record GatewayOptions
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public bool RequireOrigin { get; init; }
 
+    public Auth.AuthMode Auth { get; init; } = Websocketfy.Daemon.Auth.AuthMode.None;
+    /// <summary>--auth token: lines "NAME ROLE SHA256-HEX".</summary>
+    public string? TokensFile { get; init; }
+    /// <summary>--auth jwt: the JWKS file with the issuer's public keys.</summary>
+    public string? JwtKeys { get; init; }
+    public string? JwtIssuer { get; init; }
+    public string? JwtAudience { get; init; }
+    public string JwtNameClaim { get; init; } = "sub";
+    public string JwtRoleClaim { get; init; } = "role";
+    /// <summary>Roles beyond the built-in viewer, admin and files.</summary>
+    public IReadOnlyList<Auth.RoleDefinition> Roles { get; init; } = [];
+
+    /// <summary>The audit trail file (JSON lines); null = none.</summary>
+    public string? AuditLog { get; init; }
+    /// <summary>Put the SQL text itself in the audit trail, not only its SHA-256.</summary>
+    public bool AuditSqlText { get; init; }
+
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+    public Ops.LogFormat LogFormat { get; init; } = Ops.LogFormat.Auto;
+
+    /// <summary>Null = /healthz and /metrics on the main port, loopback clients only; else only on this
+    /// separate plain-HTTP listener.</summary>
+    public IPEndPoint? OpsBind { get; init; }
 
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>
     public string? ConfigFile { get; init; }

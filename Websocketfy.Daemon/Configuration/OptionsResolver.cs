@@ -55,6 +55,8 @@ public static class OptionsResolver
                 : "tls-certificate is set but tls-key is not: TLS needs both (or neither, for plain ws://)",
                 ExitCodes.TlsUnusable);
         }
+        if (AuthOptionsCheck.Problem(options) is string authProblem)
+            return OptionsResolution.Failure(authProblem, ExitCodes.Usage);
         if (DirectoryChecks.ProblemWithRoot(options.Root) is string rootProblem)
             return OptionsResolution.Failure(rootProblem, ExitCodes.RootUnusable);
         if (DirectoryChecks.ProblemWithSpoolDirectory(options.SpoolDirectory) is string spoolProblem)
@@ -68,8 +70,13 @@ public static class OptionsResolver
             SpoolDirectory = Path.GetFullPath(options.SpoolDirectory),
             TlsCertificate = options.TlsCertificate is null ? null : Path.GetFullPath(options.TlsCertificate),
             TlsKey = options.TlsKey is null ? null : Path.GetFullPath(options.TlsKey),
+            TokensFile = FullPathOrNull(options.TokensFile),
+            JwtKeys = FullPathOrNull(options.JwtKeys),
+            AuditLog = FullPathOrNull(options.AuditLog),
         });
     }
+
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
 
     /// <summary>Applies one place's values over what lower places set. Returns the complaint, or null.</summary>
     private static string? Apply(SettingLayer layer, ref GatewayOptions options)

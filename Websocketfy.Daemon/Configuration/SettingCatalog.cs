@@ -12,8 +12,8 @@ internal static class SettingCatalog
         new Setting<int>
         {
             Key = "port", ValueName = "PORT",
-            Description = "TCP port for WebSocket clients and the operator endpoints (/healthz, /metrics); "
-                + "0 = any free port (the daemon logs the port it got).",
+            Description = "TCP port for WebSocket clients (and, for loopback clients, the operator endpoints /healthz "
+                + "and /metrics unless --ops-bind moves them); 0 = any free port (the daemon logs the port it got).",
             Parse = PortSyntax.ParseListenPort, Get = o => o.Port, Set = (o, v) => o with { Port = v }, FormatValue = Invariant,
         },
         new Setting<System.Net.IPAddress>
@@ -83,6 +83,10 @@ internal static class SettingCatalog
             o => o.SirenConnectTimeout, (o, v) => o with { SirenConnectTimeout = v }),
         Duration("siren-timeout", "Longest silence from SiREN while a reply is due; then the reply is \"SiREN server did not answer\".",
             o => o.SirenTimeout, (o, v) => o with { SirenTimeout = v }),
+        Duration("siren-probe-interval", "How often the daemon checks SiREN when no command has reached it for that long "
+            + "(an idle pooled connection, or a new connection and its greeting), so /healthz notices it going down or "
+            + "coming back; 0 = only client commands tell.",
+            o => o.SirenProbeInterval, (o, v) => o with { SirenProbeInterval = v }, zeroMeansOff: true),
         Size("spool-memory-limit", "Reply bytes kept in memory per command for a slow client before the rest goes to a temporary file; 0 = always a file.",
             o => o.SpoolMemoryLimit, (o, v) => o with { SpoolMemoryLimit = (int)v }, min: 0, max: int.MaxValue),
         new Setting<string>
@@ -124,15 +128,59 @@ internal static class SettingCatalog
             FormatValue = OriginListSyntax.Format,
             ReloadsLive = true,
         },
-        new Setting<bool>
+        Switch("require-origin", "Refuse upgrade requests that carry no Origin header (wscat and scripts send none).",
+            o => o.RequireOrigin, (o, v) => o with { RequireOrigin = v }),
+
+        // Who the client is and what it may do.
+        new Setting<Auth.AuthMode>
         {
-            Key = "require-origin", ValueName = "true|false",
-            Description = "Refuse upgrade requests that carry no Origin header (wscat and scripts send none). "
-                + "Alone on the command line it means true.",
-            ImpliedValue = "true",
-            Parse = SwitchSyntax.Parse, Get = o => o.RequireOrigin, Set = (o, v) => o with { RequireOrigin = v }, FormatValue = SwitchSyntax.Format,
+            Key = "auth", ValueName = "MODE",
+            Description = "How clients prove who they are: none (every client is admin), token (bearer tokens listed in --tokens-file) "
+                + "or jwt (JSON Web Tokens checked against --jwt-keys). The credential goes in an Authorization: Bearer header, "
+                + "an access_token query parameter or a websocketfy_token cookie.",
+            Parse = AuthModeSyntax.Parse, Get = o => o.Auth, Set = (o, v) => o with { Auth = v }, FormatValue = AuthModeSyntax.Format,
             ReloadsLive = true,
         },
+        OptionalFile("tokens-file", "For --auth token: lines \"NAME ROLE SHA256-HEX\" ('#' comments), the SHA-256 of each token, "
+                + "never the token ('websocketfy token new NAME ROLE' makes one). Re-read on SIGHUP.",
+            o => o.TokensFile, (o, v) => o with { TokensFile = v }),
+        OptionalFile("jwt-keys", "For --auth jwt: JWKS file with the issuer's public keys (RSA, or EC P-256); no network fetch. Re-read on SIGHUP.",
+            o => o.JwtKeys, (o, v) => o with { JwtKeys = v }),
+        OptionalText("jwt-issuer", "TEXT", "For --auth jwt: the iss a token must carry (required).",
+            o => o.JwtIssuer, (o, v) => o with { JwtIssuer = v }),
+        OptionalText("jwt-audience", "TEXT", "For --auth jwt: the aud a token must carry (required).",
+            o => o.JwtAudience, (o, v) => o with { JwtAudience = v }),
+        new Setting<string>
+        {
+            Key = "jwt-name-claim", ValueName = "CLAIM",
+            Description = "For --auth jwt: the claim that names the identity.",
+            Parse = TextSyntax.NonEmpty, Get = o => o.JwtNameClaim, Set = (o, v) => o with { JwtNameClaim = v }, FormatValue = v => v,
+            ReloadsLive = true,
+        },
+        new Setting<string>
+        {
+            Key = "jwt-role-claim", ValueName = "CLAIM",
+            Description = "For --auth jwt: the claim that holds the role (a string, or an array of role names whose permissions add up).",
+            Parse = TextSyntax.NonEmpty, Get = o => o.JwtRoleClaim, Set = (o, v) => o with { JwtRoleClaim = v }, FormatValue = v => v,
+            ReloadsLive = true,
+        },
+        new Setting<IReadOnlyList<Auth.RoleDefinition>>
+        {
+            Key = "role", ValueName = "NAME=PERMS",
+            Description = "A role beyond the built-in viewer (files, sql-read), admin (all) and files (files): "
+                + "NAME=perm,perm with permissions files, sql-read (SELECT, DESC), sql-write (every other SQL); repeatable.",
+            DefaultNote = "none",
+            Parse = RoleSyntax.Parse, Get = o => o.Roles, Set = (o, v) => o with { Roles = v },
+            Combine = RoleSyntax.Combine, FormatValue = RoleSyntax.Format,
+            ReloadsLive = true,
+        },
+
+        // Who did what.
+        OptionalFile("audit-log", "Append one JSON line per command and per connection attempt to FILE (who, from where, what, "
+                + "outcome, duration); re-opened on SIGHUP for logrotate.",
+            o => o.AuditLog, (o, v) => o with { AuditLog = v }),
+        Switch("audit-sql-text", "Put the SQL text itself in the audit log, not only its SHA-256 (SQL can hold patient identifiers).",
+            o => o.AuditSqlText, (o, v) => o with { AuditSqlText = v }),
 
         new Setting<Microsoft.Extensions.Logging.LogLevel>
         {
@@ -140,6 +188,25 @@ internal static class SettingCatalog
             Description = "Least severe log messages written: " + LogLevelSyntax.Names + ".",
             Parse = LogLevelSyntax.Parse, Get = o => o.LogLevel, Set = (o, v) => o with { LogLevel = v }, FormatValue = LogLevelSyntax.Format,
             ReloadsLive = true,
+        },
+        new Setting<Ops.LogFormat>
+        {
+            Key = "log-format", ValueName = "FORMAT",
+            Description = "How log lines are written to stderr: simple (timestamped lines), systemd (each line starts with "
+                + "its syslog priority, <6> ..., for journald) or json (one object per line with the structured fields, for "
+                + "log shippers); auto = systemd when stderr is the journal ($JOURNAL_STREAM), else simple.",
+            Parse = LogFormatSyntax.Parse, Get = o => o.LogFormat, Set = (o, v) => o with { LogFormat = v }, FormatValue = LogFormatSyntax.Format,
+        },
+
+        // Operators.
+        new Setting<System.Net.IPEndPoint?>
+        {
+            Key = "ops-bind", ValueName = "ADDR:PORT",
+            Description = "Serve /healthz and /metrics on this separate plain-HTTP listener, to any client that reaches it "
+                + "(a Prometheus scraper on the LAN), and no longer on the main port. IPv6 in brackets: [::1]:9100.",
+            DefaultNote = "none: on the main port, to loopback clients only",
+            Parse = EndpointSyntax.ParseOptionalListenEndpoint, Get = o => o.OpsBind, Set = (o, v) => o with { OpsBind = v },
+            FormatValue = EndpointSyntax.Format,
         },
     ];
 
@@ -175,9 +242,32 @@ internal static class SettingCatalog
         Parse = text => DurationSyntax.Parse(text, zeroMeansOff), Get = get, Set = set, FormatValue = DurationSyntax.Format, ReloadsLive = true,
     };
 
+    /// <summary>An on/off setting; alone on the command line it means true.</summary>
+    private static Setting<bool> Switch(string key, string description,
+        Func<GatewayOptions, bool> get, Func<GatewayOptions, bool, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "true|false", Description = description + " Alone on the command line it means true.",
+        ImpliedValue = "true", Parse = SwitchSyntax.Parse, Get = get, Set = set, FormatValue = SwitchSyntax.Format, ReloadsLive = true,
+    };
+
+    private static Setting<string?> OptionalFile(string key, string description,
+        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = "FILE", Description = description, DefaultNote = "none",
+        Parse = text => text.Length == 0 ? (string?)null : ParsePath(text) is { Succeeded: true } path ? path.Value : Parsed<string?>.Fail(ParsePath(text).Problem!),
+        Get = get, Set = set, FormatValue = v => v ?? "", ReloadsLive = true,
+    };
+
+    private static Setting<string?> OptionalText(string key, string valueName, string description,
+        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set) => new()
+    {
+        Key = key, ValueName = valueName, Description = description, DefaultNote = "none",
+        Parse = TextSyntax.OptionalText, Get = get, Set = set, FormatValue = v => v ?? "", ReloadsLive = true,
+    };
+
     /// <summary>Paths are taken as written; whether they are usable is checked once all sources are merged.</summary>
     private static Parsed<string> ParsePath(string text) =>
-        text.Length == 0 ? Parsed<string>.Fail("empty value (expected a directory path)")
+        text.Length == 0 ? Parsed<string>.Fail("empty value (expected a path)")
         : text.Contains('\0') ? Parsed<string>.Fail("the path contains a NUL character")
         : text;
 

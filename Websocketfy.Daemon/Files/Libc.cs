@@ -37,13 +37,17 @@ internal static unsafe partial class Libc
 
     public const uint StatxType = 0x1;
     public const uint StatxMode = 0x2;
+    public const uint StatxIno = 0x100;
     public const uint StatxSize = 0x200;
 
     /// <summary>sizeof(struct statx): fixed by the kernel ABI on every architecture.</summary>
     public const int StatxBufferSize = 256;
     public const int StatxMaskOffset = 0;    // __u32 stx_mask
     public const int StatxModeOffset = 28;   // __u16 stx_mode
+    public const int StatxInoOffset = 32;    // __u64 stx_ino
     public const int StatxSizeOffset = 40;   // __u64 stx_size
+    public const int StatxDevMajorOffset = 136; // __u32 stx_dev_major (always filled in)
+    public const int StatxDevMinorOffset = 140; // __u32 stx_dev_minor
 
     /// <summary>Largest count Linux moves in one sendfile call.</summary>
     public const long SendFileMaxChunk = 0x7ffff000;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace Websocketfy.Daemon.Network;
 
@@ -31,7 +32,28 @@ internal sealed class Listener : IDisposable
 
     public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
-    public ValueTask<Socket> AcceptAsync(CancellationToken ct) => _socket.AcceptAsync(ct);
+    /// <summary>Hands every accepted connection to <paramref name="admit"/> until <paramref name="ct"/> is cancelled
+    /// or the listener disposed. A failed accept (out of descriptors and the like) is logged and retried shortly,
+    /// so the connections already open keep being served.</summary>
+    public async Task AcceptLoopAsync(Action<Socket> admit, ILogger log, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _socket.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { return; }
+            catch (SocketException ex)
+            {
+                log.LogWarning("accept on port {Port} failed: {Error}", Port, ex.Message);
+                await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            admit(socket);
+        }
+    }
 
     public void Dispose() => _socket.Dispose();
 }

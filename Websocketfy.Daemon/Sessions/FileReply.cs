@@ -20,15 +20,15 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
     private static readonly byte[] FileNameMissing = FileReplies.FileNameMissing.ToArray();
     private static readonly byte[] FileNotFound = FileReplies.FileNotFound.ToArray();
 
-    /// <returns>A short outcome for the log, and false when the connection must be closed with 1011
-    /// (the file changed size between fragments).</returns>
-    public async Task<(string Outcome, bool GoOn)> SendAsync(string? path, Opcode requestOpcode, CancellationToken ct)
+    /// <returns>A short outcome for the log, false when the connection must be closed with 1011
+    /// (the file changed size between fragments), and the file's size when it was sent whole (else null).</returns>
+    public async Task<(string Outcome, bool GoOn, long? BytesSent)> SendAsync(string? path, Opcode requestOpcode, CancellationToken ct)
     {
         var verdict = RequestPath.Check(path, out string[] segments);
         if (verdict == PathVerdict.Missing)
         {
             await sender.SendFrameAsync(requestOpcode, true, FileNameMissing, ct).ConfigureAwait(false);
-            return ("file name missing", true);
+            return ("file name missing", true, null);
         }
         FileRefusal refusal = FileRefusal.OutsideRoot;
         using var file = verdict == PathVerdict.Ok ? context.Files.TryOpen(segments, out refusal) : null;
@@ -38,7 +38,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             string cause = verdict == PathVerdict.Ok ? refusal.ToString() : verdict.ToString();
             context.CommandLog.LogInformation("{Peer} file refused: {Cause}", peer, cause);
             await sender.SendFrameAsync(requestOpcode, true, FileNotFound, ct).ConfigureAwait(false);
-            return ("file not found (" + cause + ")", true);
+            return ("file not found (" + cause + ")", true, null);
         }
         context.Metrics.FileOpened();
         try
@@ -50,10 +50,10 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             }
             else if (!await SendFragmentedAsync(handle, file.Length, ct).ConfigureAwait(false))
             {
-                return ("file changed while being sent", false);
+                return ("file changed while being sent", false, null);
             }
-            context.Metrics.FileBytes(file.Length);
-            return ($"sent {file.Length} bytes", true);
+            context.Metrics.FileSent(file.Length);
+            return ($"sent {file.Length} bytes", true, file.Length);
         }
         finally
         {

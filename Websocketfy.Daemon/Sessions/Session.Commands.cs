@@ -1,6 +1,12 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Ops;
+using Websocketfy.Protocol.Access;
 using Websocketfy.Protocol.Commands;
 using Websocketfy.Protocol.Frames;
 using Websocketfy.Protocol.Messages;
@@ -11,6 +17,7 @@ internal sealed partial class Session
 {
     private volatile bool _commandRunning;
     private volatile bool _draining;
+    private int _drainBegun;
     private long _lastActivityAt;
 
     /// <summary>Answers commands strictly in order, one reply message each (QUIT excepted).</summary>
@@ -27,7 +34,8 @@ internal sealed partial class Session
                     _commandRunning = true;
                     try
                     {
-                        goOn = _state == SessionState.Open && await ExecuteAsync(message, token).ConfigureAwait(false);
+                        // A command that waited in the queue past the credential's end is not run.
+                        goOn = _state == SessionState.Open && CredentialEnded() is null && await ExecuteAsync(message, token).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -36,7 +44,11 @@ internal sealed partial class Session
                         Interlocked.Exchange(ref _lastActivityAt, Environment.TickCount64);
                         _commandRunning = false;
                     }
-                    if (!goOn) return;
+                    string? ended = CredentialEnded();
+                    if (goOn && ended is null) continue;
+                    // The command in flight is answered; then the connection ends if its credential did.
+                    if (_state == SessionState.Open && ended is not null) await CloseAsync(CloseStatus.PolicyViolation, ended).ConfigureAwait(false);
+                    return;
                 }
                 if (_draining) await CloseAsync(CloseStatus.GoingAway, "server shutting down").ConfigureAwait(false);
             }
@@ -62,52 +74,143 @@ internal sealed partial class Session
     {
         _commandCount++;
         var command = CommandClassifier.Classify(message.Payload.Span);
+        AccessVerdict access = CommandAccess.Check(command.Kind, message.Payload.Span, _identity.Permissions);
+        DateTimeOffset startedAt = _context.Clock.GetUtcNow();
         var clock = Stopwatch.StartNew();
         string outcome;
         bool goOn = true;
-        switch (command.Kind)
+        // For the audit trail: did the command do what it asked, and how many bytes went (file) or came (SQL).
+        string audited = "ok";
+        long? bytes = null;
+        if (!access.Allowed)
         {
-            case CommandKind.Quit:
-                _context.Metrics.QuitCommand();
-                await CloseAsync(CloseStatus.Normal, "").ConfigureAwait(false);
-                outcome = "closed";
-                goOn = false;
-                break;
-            case CommandKind.Blank:
-                _context.Metrics.BlankCommand();
-                await _sender.SendFrameAsync(message.Opcode, fin: true, ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
-                outcome = "empty reply";
-                break;
-            case CommandKind.FileRequest:
-                _context.Metrics.FileCommand();
-                if (_context.CommandLog.IsEnabled(LogLevel.Debug))
-                    _context.CommandLog.LogDebug("{Peer} REQUEST {Path}", _peer, Ops.LogText.Escape(command.Path));
-                (outcome, goOn) = await new FileReply(_context, _sender, _peer).SendAsync(command.Path, message.Opcode, token).ConfigureAwait(false);
-                if (!goOn) await CloseAsync(CloseStatus.InternalError, outcome).ConfigureAwait(false);
-                break;
-            default:
-                _context.Metrics.SqlCommand();
-                if (_context.CommandLog.IsEnabled(LogLevel.Debug))
-                    _context.CommandLog.LogDebug("{Peer} SQL {Text}", _peer, Ops.LogText.Escape(System.Text.Encoding.UTF8.GetString(message.Payload.Span)));
-                var (sqlOutcome, closeStatus) = await new SqlReply(_context, _sender).SendAsync(message.Payload, message.Opcode, token).ConfigureAwait(false);
-                outcome = sqlOutcome;
-                if (closeStatus != 0)
-                {
-                    await CloseAsync(closeStatus, sqlOutcome).ConfigureAwait(false);
-                    goOn = false;
-                }
-                break;
+            _context.Metrics.PermissionDenied(access.Needed);
+            _context.CommandLog.LogInformation("{Peer} {Identity} (role {Role}) denied: {Keyword} needs {Permission}", _peer,
+                LogText.Escape(_identity.Name), LogText.Escape(_identity.Role), access.Keyword is { Length: > 0 } k ? k : command.Kind.ToString(),
+                PermissionNames.NameOf(access.Needed));
+            byte[] reply = command.Kind == CommandKind.FileRequest ? FileDeniedReply : AccessReplies.SqlDenied(access.Keyword ?? "", access.Needed);
+            await _sender.SendFrameAsync(message.Opcode, fin: true, reply, token).ConfigureAwait(false);
+            outcome = audited = "denied";
         }
-        _context.CommandLog.LogInformation("{Peer} command {Kind}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
-            _peer, command.Kind, message.Payload.Length, clock.Elapsed.TotalMilliseconds, outcome);
+        else
+        {
+            switch (command.Kind)
+            {
+                case CommandKind.Quit:
+                    _context.Metrics.QuitCommand();
+                    await CloseAsync(CloseStatus.Normal, "").ConfigureAwait(false);
+                    outcome = "closed";
+                    goOn = false;
+                    break;
+                case CommandKind.Blank:
+                    _context.Metrics.BlankCommand();
+                    await _sender.SendFrameAsync(message.Opcode, fin: true, ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
+                    outcome = "empty reply";
+                    break;
+                case CommandKind.FileRequest:
+                    _context.Metrics.FileCommand();
+                    if (_context.CommandLog.IsEnabled(LogLevel.Debug))
+                        _context.CommandLog.LogDebug("{Peer} REQUEST {Path}", _peer, LogText.Escape(command.Path));
+                    (outcome, goOn, bytes) = await new FileReply(_context, _sender, _peer).SendAsync(command.Path, message.Opcode, token).ConfigureAwait(false);
+                    if (bytes is null) audited = goOn ? "not found" : "failed";
+                    if (!goOn) await CloseAsync(CloseStatus.InternalError, outcome).ConfigureAwait(false);
+                    break;
+                default:
+                    _context.Metrics.SqlCommand();
+                    if (_context.CommandLog.IsEnabled(LogLevel.Debug))
+                        _context.CommandLog.LogDebug("{Peer} SQL {Text}", _peer, LogText.Escape(Encoding.UTF8.GetString(message.Payload.Span)));
+                    var (sqlOutcome, closeStatus, relayed, replyBytes) =
+                        await new SqlReply(_context, _sender).SendAsync(message.Payload, message.Opcode, token).ConfigureAwait(false);
+                    outcome = sqlOutcome;
+                    bytes = replyBytes;
+                    if (!relayed) audited = "failed";
+                    if (closeStatus != 0)
+                    {
+                        await CloseAsync(closeStatus, sqlOutcome).ConfigureAwait(false);
+                        goOn = false;
+                    }
+                    break;
+            }
+        }
+        _context.Metrics.CommandDuration(command.Kind, clock.Elapsed);
+        _context.CommandLog.LogInformation("{Peer} {Identity} command {Kind}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
+            _peer, LogText.Escape(_identity.Name), command.Kind, message.Payload.Length, clock.Elapsed.TotalMilliseconds, outcome);
+        if (_context.Audit is { } audit)
+            audit.Write(AuditOf(command, access, message.Payload.Span, startedAt, audited, audited == "ok" ? null : outcome, bytes, clock.Elapsed));
         return goOn;
     }
 
-    /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle timeouts.</summary>
+    private static readonly byte[] FileDeniedReply = AccessReplies.FileDenied.ToArray();
+
+    /// <summary>One command's audit line: the SQL text only as its SHA-256 unless --audit-sql-text.</summary>
+    private AuditRecord AuditOf(Command command, AccessVerdict access, ReadOnlySpan<byte> payload, DateTimeOffset startedAt,
+                                string outcome, string? detail, long? bytes, TimeSpan duration)
+    {
+        bool sql = command.Kind == CommandKind.Sql;
+        return new AuditRecord
+        {
+            Time = startedAt,
+            Event = command.Kind switch
+            {
+                CommandKind.FileRequest => "file",
+                CommandKind.Sql => "sql",
+                CommandKind.Quit => "quit",
+                _ => "blank",
+            },
+            Identity = _identity.Name,
+            Role = _identity.Role,
+            Client = _client.ToString(),
+            Outcome = outcome,
+            Detail = detail,
+            Path = command.Kind == CommandKind.FileRequest ? command.Path ?? "" : null,
+            Bytes = bytes,
+            Statement = sql ? access.Keyword : null,
+            SqlSha256 = sql ? Convert.ToHexStringLower(SHA256.HashData(payload)) : null,
+            SqlText = sql && _context.Options.AuditSqlText ? Encoding.UTF8.GetString(payload) : null,
+            DurationMs = duration.TotalMilliseconds,
+        };
+    }
+
+    /// <summary>Why the credential the connection was admitted with no longer holds ("token expired",
+    /// "credential revoked"), or null while it does.</summary>
+    private string? CredentialEnded() =>
+        _credentialRevoked ? CredentialRevokedReason
+        : _credentialEndsAt is { } end && _context.Clock.GetUtcNow() >= end ? TokenExpiredReason
+        : null;
+
+    /// <summary>After a reload of the tokens file or the JWT keys: the credential is checked again, and a
+    /// connection whose credential is gone, or now gives another identity or other permissions, ends
+    /// like an expired one (the command in flight finishes, then 1008 "credential revoked").</summary>
+    public async Task RecheckCredentialAsync(AccessControl access)
+    {
+        if (_state != SessionState.Open) return;
+        // A connection admitted without a credential (before authentication was turned on) has none to show.
+        Identity? now = _credential is null ? null : await access.RecheckAsync(_credential).ConfigureAwait(false);
+        if (now is not null && now.Name == _identity.Name && now.Permissions == _identity.Permissions) return;
+        _context.SessionLog.LogInformation("{Peer} {Identity}: credential revoked by the reload", _peer, LogText.Escape(_identity.Name));
+        _credentialRevoked = true;
+        if (!_commandRunning) _ = CloseAndReportAsync(CloseStatus.PolicyViolation, CredentialRevokedReason);
+    }
+
+    private volatile bool _credentialRevoked;
+
+    /// <summary>The close reason (with 1008) when the credential of an open connection expires.</summary>
+    public const string TokenExpiredReason = "token expired";
+
+    /// <summary>The close reason (with 1008) when a reload took the connection's credential away.</summary>
+    public const string CredentialRevokedReason = "credential revoked";
+
+    /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle
+    /// timeouts, and the end of the credential (a command in flight is let finish: the command loop closes after it).</summary>
     public void OnTick(long now)
     {
         _sender.ExtendDeadlineIfProgressing();
         if (_state != SessionState.Open) return;
+        if (!_commandRunning && CredentialEnded() is { } ended)
+        {
+            _ = CloseAndReportAsync(CloseStatus.PolicyViolation, ended);
+            return;
+        }
         var options = _context.Options;
         long pingSentAt = Interlocked.Read(ref _pingSentAt);
         if (pingSentAt != 0)
@@ -157,15 +260,18 @@ internal sealed partial class Session
         catch (Exception ex) when (IsConnectionFault(ex)) { Abort(reason); }
     }
 
-    /// <summary>Daemon shutdown, first phase: finish what was asked, then close with 1001.</summary>
+    /// <summary>Daemon shutdown, first phase: finish what was asked, then close with 1001. Runs once (the drain
+    /// and a session upgraded just as it began may both ask). A session still handshaking is left to finish
+    /// its request: an upgrade gets 503 and /healthz its "draining" answer, which is what a load balancer
+    /// needs to see; handshake-timeout bounds it.</summary>
     public void BeginDrain()
     {
+        if (_state == SessionState.Handshake) return;
+        if (Interlocked.Exchange(ref _drainBegun, 1) == 1) return;
         _draining = true;
         // Wakes the command loop so an idle session closes at once.
         if (!_commandRunning && _commands.Reader.Count == 0 && _state == SessionState.Open)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "server shutting down");
-        else if (_state == SessionState.Handshake)
-            Abort("server shutting down");
     }
 
     /// <summary>Daemon shutdown, last phase: whatever is still open is closed now.</summary>

@@ -31,9 +31,11 @@ internal sealed partial class Session
             await RefusePlainTextAsync(deadline).ConfigureAwait(false);
             return false;
         }
+        bool secured = false;
         try
         {
             await tls.AuthenticateAsServerAsync(_context.Tls!.ServerOptions, deadline).ConfigureAwait(false);
+            secured = true;
         }
         catch (Exception ex) when (ex is AuthenticationException || (ex is IOException && !deadline.IsCancellationRequested))
         {
@@ -41,6 +43,12 @@ internal sealed partial class Session
             EndBecause("TLS handshake failed");
             _context.SessionLog.LogDebug("{Peer} TLS handshake failed: {Error}", _peer, (ex.InnerException ?? ex).Message);
             return false;
+        }
+        finally
+        {
+            // Failed also counts handshakes cut short by handshake-timeout or by the client leaving.
+            if (secured) _context.Metrics.TlsHandshakeSucceeded();
+            else _context.Metrics.TlsHandshakeFailed();
         }
         _context.SessionLog.LogDebug("{Peer} TLS {Protocol} {Cipher}", _peer, tls.SslProtocol, tls.NegotiatedCipherSuite);
         return true;
@@ -51,7 +59,7 @@ internal sealed partial class Session
     /// our FIN, so closing does not reset the connection before the answer is read.</summary>
     private async Task RefusePlainTextAsync(CancellationToken deadline)
     {
-        _context.Metrics.HandshakeFailed();
+        _context.Metrics.HandshakeFailed(400);
         EndBecause("plain text on the TLS port");
         _context.SessionLog.LogDebug("{Peer} sent plain text to the TLS port; answered 400", _peer);
         await _socket.SendAsync(PlainTextOnTlsPort, SocketFlags.None, deadline).ConfigureAwait(false);

@@ -4,6 +4,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Audit;
+using Websocketfy.Daemon.Auth;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
@@ -27,10 +29,19 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
     private readonly string _peer;
+    /// <summary>The client's address: what connection limits, the brute-force brake and the audit trail see.</summary>
+    private readonly IPAddress _client;
+    private Identity _identity = Identity.Anonymous;
+    /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
+    private DateTimeOffset? _credentialEndsAt;
+    /// <summary>The bearer token the connection was admitted with, kept (never logged) so a reload can check it
+    /// again; null under --auth none.</summary>
+    private string? _credential;
     private readonly long _startedAt = Environment.TickCount64;
 
     private volatile SessionState _state = SessionState.Handshake;
     private int _tornDown;
+    private bool _upgraded;
     private ushort _closeCodeSent;
     private string? _endReason;
     private int _commandCount;
@@ -40,6 +51,7 @@ internal sealed partial class Session
     {
         _socket = socket;
         _context = context;
+        _client = peerAddress;
         // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
         _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
         var network = new NetworkStream(socket, ownsSocket: false);
@@ -70,7 +82,13 @@ internal sealed partial class Session
             Interlocked.Exchange(ref _lastReceivedAt, openedAt);
             Interlocked.Exchange(ref _lastActivityAt, openedAt);
             _state = SessionState.Open;
+            _upgraded = true;
+            _context.Metrics.SessionOpened();
             _context.SessionLog.LogDebug("{Peer} open", _peer);
+            // Upgraded just as the drain began: the drain's pass over the sessions may have seen this one still
+            // handshaking. The barrier pairs with Lifecycle.BeginDraining, so one side or the other sees it.
+            Interlocked.MemoryBarrier();
+            if (_context.Lifecycle.IsDraining) BeginDrain();
             commandLoop = RunCommandLoopAsync();
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
@@ -111,6 +129,7 @@ internal sealed partial class Session
         {
             // A client that never finishes (TLS or HTTP) gives its connection slot back.
             EndBecause("handshake timeout");
+            _context.Metrics.HandshakeTimedOut();
             return null;
         }
     }
@@ -152,12 +171,19 @@ internal sealed partial class Session
         var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
         switch (decision.Outcome)
         {
+            case HandshakeOutcome.Upgrade when _context.Lifecycle.IsDraining:
+                // A load balancer sends the client elsewhere; a direct client retries after the restart.
+                await RefuseAsync(503, "Server shutting down; try again later.", RetryLater).ConfigureAwait(false);
+                return null;
             case HandshakeOutcome.Upgrade:
+                if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
-                await WriteHttpAsync(OperatorEndpoints.Answer(head, _context)).ConfigureAwait(false);
+                bool served = OperatorAccess.ServesOnMainPort(_client, separateListener: _context.Options.OpsBind is not null);
+                await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
+                    .ConfigureAwait(false);
                 EndBecause("plain HTTP answered");
                 return null;
             default:
@@ -168,12 +194,47 @@ internal sealed partial class Session
         }
     }
 
-    private async Task RefuseAsync(int status, string reason)
+    /// <summary>Who the client is, decided before the upgrade; a refusal is answered here (401, 403, 429).
+    /// Neither the log nor the audit trail ever gets the credential itself.</summary>
+    private async Task<bool> AdmitAsync(RequestHead head)
     {
-        _context.Metrics.HandshakeFailed();
+        Admission admission = await _context.Access.AdmitAsync(head, _client).ConfigureAwait(false);
+        _context.Audit?.Write(new AuditRecord
+        {
+            Time = _context.Clock.GetUtcNow(), Event = "connect", Client = _client.ToString(),
+            Identity = admission.Identity?.Name, Role = admission.Identity?.Role,
+            Outcome = admission.Identity is null ? "refused" : "ok", Status = admission.Status,
+            Detail = admission.Identity is null ? AuthFailureNames.Label(admission.Failure) + ": " + admission.Detail : null,
+        });
+        if (admission.Identity is { } identity)
+        {
+            _identity = identity;
+            _credential = admission.Credential;
+            _credentialEndsAt = identity.ExpiresAt + JwtValidator.ClockSkew;
+            if (_context.Access.Mode != AuthMode.None)
+                _context.SessionLog.LogInformation("{Peer} authenticated as {Identity} (role {Role}) by {Carrier}",
+                    _peer, LogText.Escape(identity.Name), LogText.Escape(identity.Role), admission.Carrier);
+            return true;
+        }
+        if (admission.BlockStarted)
+            _context.SessionLog.LogWarning("{Client} blocked for {Seconds} s after {Failures} authentication failures within a minute",
+                _client, (int)AuthFailureLimiter.BlockFor.TotalSeconds, AuthFailureLimiter.MaxFailures);
+        _context.SessionLog.Log(admission.Failure == AuthFailure.RateLimited ? LogLevel.Debug : LogLevel.Information,
+            "{Peer} refused {Status} ({Reason}): {Detail}", _peer, admission.Status, AuthFailureNames.Label(admission.Failure), LogText.Escape(admission.Detail));
+        _context.Metrics.HandshakeFailed(admission.Status);
+        EndBecause($"handshake refused {admission.Status}");
+        await WriteHttpAsync(admission.Refusal!).ConfigureAwait(false);
+        return false;
+    }
+
+    private static readonly KeyValuePair<string, string>[] RetryLater = [new("Retry-After", "5")];
+
+    private async Task RefuseAsync(int status, string reason, KeyValuePair<string, string>[]? headers = null)
+    {
+        _context.Metrics.HandshakeFailed(status);
         EndBecause($"handshake refused {status}");
         _context.SessionLog.LogDebug("{Peer} handshake refused: {Status} {Reason}", _peer, status, reason);
-        await WriteHttpAsync(HttpResponses.Error(status, reason)).ConfigureAwait(false);
+        await WriteHttpAsync(HttpResponses.Error(status, reason, headers)).ConfigureAwait(false);
     }
 
     private async Task WriteHttpAsync(byte[] answer)
@@ -224,6 +285,7 @@ internal sealed partial class Session
         // "no active connections" sees its close code.
         _context.Metrics.Closed(_closeCodeSent);
         _context.Metrics.BytesReceived(_bytesReceived);
+        if (_upgraded) _context.Metrics.SessionClosed();
         _context.Metrics.ConnectionEnded();
         _context.Registry.Remove(this);
         _context.SessionLog.LogInformation(

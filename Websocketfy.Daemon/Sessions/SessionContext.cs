@@ -8,9 +8,10 @@ using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Sessions;
 
-/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters.
-/// Settings are read through <see cref="Options"/>, the live set a reload replaces; the file tree,
-/// handshake policy and TLS certificate are replaced by a reload too, so read them when they are used.</summary>
+/// <summary>What every session shares: settings, the file tree, the SiREN relay, the counters, the operator endpoints,
+/// whether the daemon drains, access control and the audit trail. Settings are read through <see cref="Options"/>, the live
+/// set a reload replaces; the file tree, handshake policy, TLS certificate, access control and audit log are replaced by a
+/// reload too, so read them when they are used.</summary>
 internal sealed class SessionContext(
     LiveOptions live,
     FileTree files,
@@ -19,6 +20,11 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    OperatorEndpoints operatorEndpoints,
+    Lifecycle lifecycle,
+    Auth.AccessControl access,
+    Audit.AuditLog? audit,
+    TimeProvider clock,
     ILoggerFactory loggers,
     TlsEndpoint? tls = null)
 {
@@ -30,6 +36,14 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; internal set; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    public OperatorEndpoints Operator { get; } = operatorEndpoints;
+    public Lifecycle Lifecycle { get; } = lifecycle;
+    /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>
+    public Auth.AccessControl Access { get; internal set; } = access;
+    /// <summary>The audit trail; null without --audit-log.</summary>
+    public Audit.AuditLog? Audit { get; internal set; } = audit;
+    /// <summary>Wall-clock time for token expiry (a test can move it).</summary>
+    public TimeProvider Clock { get; } = clock;
     /// <summary>Null when the port speaks plain ws://.</summary>
     public TlsEndpoint? Tls { get; } = tls;
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");

@@ -41,6 +41,10 @@ internal sealed class SessionRegistry : IDisposable
 
     public void ForceCloseAll() { foreach (var session in Snapshot()) session.ForceClose(); }
 
+    /// <summary>After the tokens file or the JWT keys were reloaded: every open connection's credential is checked again.</summary>
+    public Task RecheckCredentialsAsync(Auth.AccessControl access) =>
+        Task.WhenAll(Snapshot().Select(session => session.RecheckCredentialAsync(access)));
+
     private Session[] Snapshot() { lock (_sessions) return [.. _sessions]; }
 
     private async Task TickAsync()

@@ -17,8 +17,9 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
     private static readonly byte[] UnavailableReply = SirenFailureReplies.Unavailable.ToArray();
     private static readonly byte[] ClosedEarlyReply = SirenFailureReplies.ClosedBeforeReplyComplete.ToArray();
 
-    /// <returns>A short outcome for the log, and a close status (0 = keep the connection open).</returns>
-    public async Task<(string Outcome, ushort CloseStatus)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
+    /// <returns>A short outcome for the log, a close status (0 = keep the connection open), whether
+    /// SiREN's reply was relayed whole, and how many reply bytes SiREN sent.</returns>
+    public async Task<(string Outcome, ushort CloseStatus, bool Relayed, long ReplyBytes)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
     {
         var options = context.Options;
         using var spool = new ReplySpool(options.SpoolMemoryLimit, options.SpoolDirectory, context.Metrics);
@@ -26,7 +27,8 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         Task relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
         try
         {
-            return await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
+            var (outcome, closeStatus, relayed) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
+            return (outcome, closeStatus, relayed, spool.Appended);
         }
         finally
         {
@@ -37,7 +39,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async Task<(string, ushort, bool)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         bool text = opcode == Opcode.Text;
         var sanitizer = text ? new Utf8Sanitizer() : null;
@@ -59,7 +61,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
                 if (payload.IsEmpty && !last) continue;
                 await sender.SendFrameAsync(started ? Opcode.Continuation : opcode, last, payload, ct).ConfigureAwait(false);
                 started = true;
-                if (last) return ($"reply {spool.Appended} bytes{(spool.SpilledToDisk ? " (spooled to disk)" : "")}", 0);
+                if (last) return ($"reply {spool.Appended} bytes{(spool.SpilledToDisk ? " (spooled to disk)" : "")}", 0, true);
             }
         }
         finally
@@ -69,13 +71,13 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async Task<(string, ushort, bool)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         context.Metrics.SqlFailure();
         switch (failure)
         {
             case ReplyFailure.TooLarge:
-                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError);
+                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError, false);
             case ReplyFailure.Cancelled:
                 throw new OperationCanceledException(ct);
         }
@@ -85,7 +87,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             return (failure == ReplyFailure.Silent
                         ? SirenFailureReplies.DidNotAnswerReason(sirenTimeout)
                         : SirenFailureReplies.ClosedBeforeReplyCompleteReason,
-                    CloseStatus.InternalError);
+                    CloseStatus.InternalError, false);
         }
         byte[] reply = failure switch
         {
@@ -94,6 +96,6 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             _ => ClosedEarlyReply,
         };
         await sender.SendFrameAsync(opcode, true, reply, ct).ConfigureAwait(false);
-        return ("failed: " + failure, 0);
+        return ("failed: " + failure, 0, false);
     }
 }

@@ -60,7 +60,7 @@ public static class CommandClassifier
 
     /// <summary>The index of the first byte at or after <paramref name="start"/> that does not begin a
     /// white-space code point (message length when none).</summary>
-    private static int SkipWhiteSpace(ReadOnlySpan<byte> message, int start)
+    internal static int SkipWhiteSpace(ReadOnlySpan<byte> message, int start)
     {
         int index = start;
         while (index < message.Length)

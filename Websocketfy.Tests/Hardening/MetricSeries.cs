@@ -9,7 +9,7 @@ internal static class MetricSeries
     /// <param name="series">The series name with its labels, exactly as rendered (e.g. <c>websocketfy_closes_total{code="1001"}</c>).</param>
     public static long Read(Metrics metrics, string series)
     {
-        foreach (string line in metrics.RenderPrometheus(idleBackendConnections: 0).Split('\n'))
+        foreach (string line in metrics.RenderPrometheus().Split('\n'))
         {
             if (line.Length > series.Length && line.StartsWith(series, StringComparison.Ordinal) && line[series.Length] == ' ')
                 return long.Parse(line.AsSpan(series.Length + 1), CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ public sealed class RequireOriginTests
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { RequireOrigin = true });
         Assert.That(await HandshakeAsync(gateway.Port), Does.StartWith("HTTP/1.1 403 "));
-        Assert.That(MetricSeries.Read(gateway.Gateway.Metrics, "websocketfy_handshakes_failed_total"), Is.EqualTo(1));
+        Assert.That(MetricSeries.Read(gateway.Gateway.Metrics, "websocketfy_handshakes_failed_total{status=\"403\"}"), Is.EqualTo(1));
     }
 
     [Test]

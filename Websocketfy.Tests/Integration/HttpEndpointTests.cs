@@ -39,7 +39,8 @@ public sealed class HttpEndpointTests
         using var http = new HttpClient();
         var answer = await http.GetAsync($"http://127.0.0.1:{_gateway.Port}/healthz");
         Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await answer.Content.ReadAsStringAsync(), Is.EqualTo("ok\n"));
+        using var json = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("ok"));
     }
 
     [Test]

@@ -112,7 +112,7 @@ public sealed class WscatTests
     private static async Task<string> ClosesByCodeAsync(GatewayHarness gateway)
     {
         Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.ActiveConnections == 0), Is.True, "the connection ended");
-        string metrics = gateway.Gateway.Metrics.RenderPrometheus(0);
+        string metrics = gateway.Gateway.Metrics.RenderPrometheus();
         return $"1000:{CloseCount(metrics, 1000)} 1001:{CloseCount(metrics, 1001)}";
     }
 

@@ -35,6 +35,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
+    /// <summary>WEBSOCKETFY_TEST_DAEMON=/path/to/native/websocketfy runs the process tests against a published
+    /// native binary instead of the built assembly (the AOT smoke test; see README).</summary>
+    public static string? NativeDaemon => Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_DAEMON") is { Length: > 0 } path ? path : null;
+
     /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
     public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
 
@@ -43,10 +47,26 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>Starts the built daemon; its stdout and stderr are collected line by line.</summary>
     /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
-    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null)
+    /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
+    /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the program.</param>
+    public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null,
+                                      bool journalStreamIsStderr = false)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(program ?? DaemonPath);
+        // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
+        string? native = program is null ? NativeDaemon : null;
+        var start = new ProcessStartInfo(journalStreamIsStderr ? "/bin/sh" : native ?? "dotnet")
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true,
+        };
+        if (journalStreamIsStderr)
+        {
+            // exec "$@": the program and its dll (or the native daemon) follow as arguments.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) && export JOURNAL_STREAM && exec \"$@\"");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(native ?? "dotnet");
+        }
+        if (native is null) start.ArgumentList.Add(program ?? DaemonPath);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
@@ -109,18 +129,15 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
-    public void Terminate()
-    {
-        RequireChild();
-        using var kill = Process.Start("kill", ["-TERM", _child!.Id.ToString()]);
-        kill.WaitForExit();
-    }
+    public void Terminate() => Signal("TERM");
 
     /// <summary>Sends SIGHUP, as systemctl reload does (ExecReload=kill -HUP $MAINPID).</summary>
-    public void Hangup()
+    public void Hangup() => Signal("HUP");
+
+    private void Signal(string name)
     {
         RequireChild();
-        using var kill = Process.Start("kill", ["-HUP", _child!.Id.ToString()]);
+        using var kill = Process.Start("kill", ["-" + name, _child!.Id.ToString()]);
         kill.WaitForExit();
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Websocketfy.Daemon;
+using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.SirenDemo;
 
@@ -49,12 +50,13 @@ public sealed class GatewayHarness : IAsyncDisposable
         SirenPeerOptions? peer = null,
         bool startSiren = true,
         Action<TempTree>? populate = null,
-        bool captureLog = false)
+        bool captureLog = false,
+        TimeProvider? clock = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return await StartAsync(siren, siren.Port, configure, populate, captureLog);
+        return await StartAsync(siren, siren.Port, configure, populate, captureLog, clock);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
@@ -63,10 +65,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         Func<GatewayOptions, GatewayOptions>? configure = null,
         Action<TempTree>? populate = null,
         bool captureLog = false) =>
-        StartAsync(null, sirenPort, configure, populate, captureLog);
+        StartAsync(null, sirenPort, configure, populate, captureLog, null);
 
     private static async Task<GatewayHarness> StartAsync(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
-                                                        Action<TempTree>? populate, bool captureLog)
+                                                        Action<TempTree>? populate, bool captureLog, TimeProvider? clock)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -83,15 +85,20 @@ public sealed class GatewayHarness : IAsyncDisposable
         if (configure is not null) options = configure(options);
         OutputLines? log = captureLog ? new OutputLines("the in-process daemon's log") : null;
         ILoggerFactory? loggers = log is null ? null : TestLogging.Capturing(log);
-        var gateway = new Gateway(options, loggers ?? TestLogging.Factory);
+        var gateway = new Gateway(options, loggers ?? TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
-        // Tests start from a known pool: the probe's connection idle in it when SiREN answers, none otherwise.
-        // Left running, its connection could arrive after a test's first command had opened its own.
-        await gateway.StartupProbe.WaitAsync(Wait.DefaultTimeout);
+        // Tests start from a known pool: the start-up check's connection idle in it when SiREN answers, none
+        // otherwise. Left running, its connection could arrive after a test's first command had opened its own.
+        if (!await Wait.UntilAsync(() => gateway.Siren.State != SirenState.Unknown && gateway.Pool.BusyCount == 0))
+            Assert.Fail("the daemon's start-up check of SiREN did not end");
         return new GatewayHarness(siren, files, gateway, options, log, loggers);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
+
+    /// <summary>Connects with "Authorization: Bearer TOKEN".</summary>
+    public Task<WsClient> ConnectWithTokenAsync(string token) =>
+        WsClient.ConnectAsync(Port, "/", o => o.SetRequestHeader("Authorization", "Bearer " + token));
 
     public async ValueTask DisposeAsync()
     {

@@ -12,6 +12,7 @@ public class SettingCatalogTests
         ["SirenHost"] = "siren",
         ["SirenPort"] = "siren",
         ["ConfigFile"] = "config",
+        ["Roles"] = "role",
     };
 
     [Test]

@@ -29,7 +29,11 @@ public sealed class FileReplyTests
         var metrics = new Metrics();
         var pool = new SirenPool(options.Current, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
-                                      pool, metrics, new HandshakePolicy(), new SessionRegistry(), NullLoggerFactory.Instance);
+                                      pool, metrics, new HandshakePolicy(), new SessionRegistry(),
+                                      new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle()),
+                                      new Lifecycle(),
+                                      Websocketfy.Daemon.Auth.AccessControl.Create(options.Current, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System)), null,
+                                      TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     [TearDown]
@@ -49,10 +53,11 @@ public sealed class FileReplyTests
         using var wire = new MemoryStream();
         var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
 
-        var (_, goOn) = await new FileReply(_context, sender, "test").SendAsync("big.bin", Opcode.Text, CancellationToken.None);
+        var (_, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("big.bin", Opcode.Text, CancellationToken.None);
 
         var frames = ServerFrames.Parse(wire.ToArray());
         Assert.That(goOn, Is.True);
+        Assert.That(sent, Is.EqualTo(content.Length));
         Assert.That(frames.Count, Is.GreaterThan(1));
         Assert.That(frames[0].Opcode, Is.EqualTo(0x2), "a file is always a binary message");
         Assert.That(frames.Skip(1).Select(f => f.Opcode), Is.All.EqualTo(0x0));
@@ -67,9 +72,10 @@ public sealed class FileReplyTests
         using var wire = new TruncateOnFirstWriteStream(path);
         var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
 
-        var (outcome, goOn) = await new FileReply(_context, sender, "test").SendAsync("shrinking.bin", Opcode.Binary, CancellationToken.None);
+        var (outcome, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("shrinking.bin", Opcode.Binary, CancellationToken.None);
 
         Assert.That(goOn, Is.False, "the caller must close with 1011");
+        Assert.That(sent, Is.Null);
         Assert.That(outcome, Does.Contain("changed"));
         Assert.That(ServerFrames.Parse(wire.ToArray()).Any(f => f.Fin), Is.False, "no frame may complete the message");
     }

@@ -11,17 +11,34 @@ namespace Websocketfy.Tests.Daemon.Startup;
 [NonParallelizable]
 public sealed class StartupTests
 {
-    [Test]
-    public async Task PortAlreadyInUse_ExitsWith69_AndSaysSo()
+    /// <summary>Runs the daemon with one of its ports already taken on 127.0.0.1; <paramref name="arguments"/> put
+    /// "{port}" where the taken port goes.</summary>
+    private static async Task<(int Port, int ExitCode, string Stderr)> RunWithPortTakenAsync(params string[] arguments)
     {
         using var occupant = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         occupant.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         occupant.Listen();
         int port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
         using var root = new TempTree();
-        var (code, output) = await DaemonProcess.RunToExitAsync("--bind", "127.0.0.1", "--port", port.ToString(), "--root", root.Root);
+        var (code, stderr) = await DaemonProcess.RunToExitAsync(
+            [.. arguments.Select(a => a.Replace("{port}", port.ToString())), "--bind", "127.0.0.1", "--root", root.Root]);
+        return (port, code, stderr);
+    }
+
+    [Test]
+    public async Task PortAlreadyInUse_ExitsWith69_AndSaysSo()
+    {
+        var (port, code, stderr) = await RunWithPortTakenAsync("--port", "{port}");
         Assert.That(code, Is.EqualTo(69));
-        Assert.That(output, Does.Contain($"cannot listen on 127.0.0.1 port {port}"));
+        Assert.That(stderr, Does.Contain($"cannot listen on 127.0.0.1 port {port}"));
+    }
+
+    [Test]
+    public async Task OpsBindPortAlreadyInUse_ExitsWith69_NamingTheOpsListener()
+    {
+        var (port, code, stderr) = await RunWithPortTakenAsync("--port", "0", "--ops-bind", "127.0.0.1:{port}");
+        Assert.That(code, Is.EqualTo(69));
+        Assert.That(stderr, Does.Contain($"cannot listen on 127.0.0.1 port {port} (--ops-bind)"));
     }
 
     [Test]
@@ -119,6 +136,7 @@ public sealed class StartupTests
         int port = await daemon.WaitUntilListeningAsync();
         await using var client = await WsClient.ConnectAsync(port);
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
+        await daemon.Output.WaitForAsync("is down: ");
         await daemon.Output.WaitForAsync("unavailable");
     }
 }

@@ -1,0 +1,21 @@
+using Websocketfy.Daemon.Backend;
+
+namespace Websocketfy.Daemon.Ops;
+
+/// <summary>The one-line STATUS= that `systemctl status websocketfy` shows.</summary>
+internal static class StatusText
+{
+    public static string Describe(long connections, SirenStatus siren, bool draining)
+    {
+        string clients = $"{connections} connection{(connections == 1 ? "" : "s")}";
+        if (draining) return $"draining {clients}";
+        string backend = siren.State switch
+        {
+            SirenState.Up => "SiREN up",
+            SirenState.Down => $"SiREN down ({siren.LastError})",
+            _ => "SiREN not checked yet",
+        };
+        // One line: sd_notify separates its assignments with newlines.
+        return $"serving {clients}, {backend}".ReplaceLineEndings(" ");
+    }
+}

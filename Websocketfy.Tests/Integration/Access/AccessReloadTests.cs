@@ -1,0 +1,64 @@
+using System.Net.WebSockets;
+using Websocketfy.Daemon.Auth;
+using Websocketfy.Tests.Support;
+
+namespace Websocketfy.Tests.Integration.Access;
+
+/// <summary>Reloads that change who may connect or where the audit trail goes, in process.</summary>
+public sealed class AccessReloadTests
+{
+    [Test]
+    public async Task TurningAuthenticationOn_EndsAnonymousConnections_AndAsksNewOnesForAToken()
+    {
+        using var tokens = new TokenSet();
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var anonymous = await gateway.ConnectAsync();
+        Assert.That((await anonymous.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
+
+        var outcome = await gateway.Gateway.ReloadAsync(tokens.Configure(gateway.Gateway.CurrentOptions));
+        Assert.That(outcome.Applied, Is.True, outcome.Problem);
+
+        Received close = await anonymous.ReceiveAsync();
+        Assert.That((close.CloseStatus, close.CloseReason), Is.EqualTo(((WebSocketCloseStatus?)WebSocketCloseStatus.PolicyViolation, "credential revoked")));
+        Assert.That((await Upgrade.TryAsync(gateway.Port)).Status, Is.EqualTo(401));
+        await using var viewer = await gateway.ConnectWithTokenAsync(tokens["viewer"]);
+        Assert.That((await viewer.RequestAsync("DELETE FROM images")).Text, Does.Contain("Permission denied"));
+    }
+
+    [Test]
+    public async Task ABrokenTokensFile_RefusesTheReload_AndTheOldTokensStay()
+    {
+        using var tokens = new TokenSet();
+        await using var gateway = await GatewayHarness.StartAsync(tokens.Configure);
+        await using var admin = await gateway.ConnectWithTokenAsync(tokens["admin"]);
+        File.AppendAllText(tokens.Path, "mallory root 0000\n");
+
+        var outcome = await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions);
+        Assert.That(outcome.Applied, Is.False);
+        Assert.That(outcome.Problem, Does.Contain($"tokens file {tokens.Path}:6:"));
+        Assert.That((await admin.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"), "open connections are not re-checked");
+        await using var again = await gateway.ConnectWithTokenAsync(tokens["admin"]);
+        Assert.That(again.Socket.State, Is.EqualTo(WebSocketState.Open));
+    }
+
+    [Test]
+    public async Task AuditLog_CanBeTurnedOnAndMovedByAReload()
+    {
+        using var dir = new TempTree();
+        string first = Path.Combine(dir.Root, "first.log"), second = Path.Combine(dir.Root, "second.log");
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var client = await gateway.ConnectAsync();
+        await client.RequestAsync("SELECT 1"); // no audit log yet
+
+        Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = first })).Applied, Is.True);
+        await client.RequestAsync("SELECT 2");
+        Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = second })).Applied, Is.True);
+        await client.RequestAsync("SELECT 3");
+        await client.DisposeAsync();
+        await gateway.Gateway.StopAsync();
+
+        Assert.That(await Wait.UntilAsync(() => File.ReadAllLines(first).Length == 1, TimeSpan.FromSeconds(30)), Is.True,
+            "the retired log still writes what was queued for it");
+        Assert.That(File.ReadAllLines(second), Has.Length.EqualTo(1));
+    }
+}
