@@ -53,7 +53,7 @@ public sealed class MidTransferDisconnectTests
         using (var client = await RawWsClient.ConnectAsync(_gateway.Port, receiveBufferSize: 32 * 1024))
         {
             await client.SendBinaryAsync(Queries.Large);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var cts = new CancellationTokenSource(Queries.LargeReplyPatience);
             var head = await client.ReadFrameHeadAsync(cts.Token);
             Assert.That(head is { Opcode: 0x2, Fin: false }, Is.True, "the reply streams as a fragmented message");
             Assert.That(await client.ReadPayloadAsync(head!.Value.Length, _ => { }, cts.Token), Is.True);

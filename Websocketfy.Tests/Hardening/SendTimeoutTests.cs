@@ -86,7 +86,7 @@ public sealed class SendTimeoutTests
             using var client = await RawWsClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
             await client.SendBinaryAsync(Queries.Large);
 
-            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenSpoolFiles == 1, TimeSpan.FromSeconds(30)), Is.True,
+            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenSpoolFiles == 1, Queries.LargeReplyPatience), Is.True,
                         "what the client does not take goes to a spool file");
             Assert.That(Directory.GetFiles(spool), Has.Length.EqualTo(1));
             Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)), Is.True,

@@ -13,7 +13,7 @@ public sealed class SlowClientTests
         // About 12.5 MB, several times what the socket buffers between the daemon and a client that does not
         // read hold, and a small memory bound: the reply the stalled client does not take must go to the spool file.
         await using var gateway = await GatewayHarness.StartAsync(o => o with { SpoolMemoryLimit = 256 * 1024 });
-        byte[] expected = await RawSiren.QueryAsync(gateway.Siren.Port, Queries.Large);
+        byte[] expected = await RawSiren.QueryAsync(gateway.Siren.Port, Queries.Large, Queries.LargeReplyPatience);
 
         await using var stalled = await gateway.ConnectAsync();
         int commandsBefore = gateway.Siren.CommandCount;
@@ -22,7 +22,7 @@ public sealed class SlowClientTests
         // The backend connection comes back to the pool only once SiREN's whole reply has been read:
         // without the spool that would wait for the stalled client, and SiREN (one thread) with it.
         Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenBackendConnections == gateway.Gateway.IdleBackendConnections,
-                                          TimeSpan.FromSeconds(60)), Is.True,
+                                          Queries.LargeReplyPatience), Is.True,
                     "SiREN's whole reply was read into the spool and the connection went back to the pool");
 
         await using var other = await gateway.ConnectAsync();
