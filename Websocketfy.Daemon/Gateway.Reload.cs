@@ -118,6 +118,10 @@ public sealed partial class Gateway
             _ = _sirenWatch.CheckAsync(_stopping.Token);
         });
 
+    /// <summary>The console follows <see cref="GatewayOptions.Console"/> request by request; turning it on says where it is.</summary>
+    private ReloadStep PrepareConsole(GatewayOptions current, GatewayOptions next) =>
+        current.Console || !next.Console ? ReloadStep.Nothing : ReloadStep.Apply(() => LogConsole(next));
+
     private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) =>
         new() { IsOriginAllowed = OriginPolicy.Create(options) };
 

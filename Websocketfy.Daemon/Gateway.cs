@@ -86,7 +86,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _pool = new SirenPool(options, Metrics, _sirenLog);
         _sirenWatch = new SirenWatch(_pool, _siren, live);
         _limiter = new ConnectionLimiter(live);
-        _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle);
+        _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle, live);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
                                       _pool, Metrics, HandshakePolicyFor(options), _registry, _operator, _lifecycle,
@@ -97,6 +97,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
         _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
         _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
+        _reloadParticipants.Add(new DelegateParticipant(PrepareConsole));
     }
 
     public Metrics Metrics { get; }
@@ -128,6 +129,7 @@ public sealed partial class Gateway : IAsyncDisposable
     {
         GatewayOptions options = _live.Current;
         _listener = Bind(() => Listener.Bind(options.Bind, options.Port, backlog: 512), $"{options.Bind} port {options.Port}");
+        _operator.Listening(new MainPortAddress(options.Bind, _listener.Port, _context.Tls is not null), options.OpsBind?.Address);
         if (options.OpsBind is { } ops)
         {
             try
@@ -148,6 +150,7 @@ public sealed partial class Gateway : IAsyncDisposable
                                 options.OpsBind!.Address, _opsListener.Port);
         WarnIfOpenWithoutAuth(options);
         _log.LogInformation("{Access}; audit trail {Audit}", _context.Access.Describe(), _context.Audit?.Path ?? "off");
+        LogConsole(options);
         _log.LogInformation("listening on {Address} port {Port} ({Scheme}); files under {Root}; SiREN at {Host}:{SirenPort}",
                             options.Bind, Port, _context.Tls is null ? "ws://" : "wss://, TLS only",
                             _context.Files.RealRoot, options.SirenHost, options.SirenPort);
@@ -159,6 +162,24 @@ public sealed partial class Gateway : IAsyncDisposable
     {
         try { return bind(); }
         catch (SocketException ex) { throw new CannotListenException(where, ex); }
+    }
+
+    /// <summary>Where the operator console is (at start, and when a reload turns it on).</summary>
+    private void LogConsole(GatewayOptions options)
+    {
+        if (!options.Console) return;
+        if (_opsListener is not null)
+        {
+            IPAddress ops = options.OpsBind!.Address;
+            string socketHost = ConsoleSocketTarget.ListensWherePageCameFrom(options.Bind, ops)
+                ? "the host the page was opened by" : ConsoleSocketTarget.UrlHost(options.Bind);
+            _log.LogInformation("operator console at / of the ops listener ({Address} port {OpsPort}), for any client that reaches it; "
+                                + "its WebSocket goes to the main port, port {Port} on {SocketHost}",
+                                ops, _opsListener.Port, Port, socketHost);
+            return;
+        }
+        _log.LogInformation("operator console at {Scheme}://localhost:{Port}/ for clients on this machine (loopback)",
+                            _context.Tls is null ? "http" : "https", Port);
     }
 
     private void OnSirenChanged(SirenStatus status)

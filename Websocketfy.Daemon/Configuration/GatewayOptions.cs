@@ -71,6 +71,10 @@ public sealed record GatewayOptions
     /// separate plain-HTTP listener.</summary>
     public IPEndPoint? OpsBind { get; init; }
 
+    /// <summary>Serve the operator console page at a plain GET / where the operator endpoints are served: the main
+    /// port to loopback clients, or the <see cref="OpsBind"/> listener when set.</summary>
+    public bool Console { get; init; }
+
     /// <summary>The full path of the --config file these options were read from, or null; for the startup log.</summary>
     public string? ConfigFile { get; init; }
 }

@@ -208,6 +208,10 @@ internal static class SettingCatalog
             Parse = EndpointSyntax.ParseOptionalListenEndpoint, Get = o => o.OpsBind, Set = (o, v) => o with { OpsBind = v },
             FormatValue = EndpointSyntax.Format,
         },
+        Switch("console", "Serve the operator console, a web page to run SQL and look at files through this daemon, "
+                + "at a plain GET / where /healthz and /metrics are served: on the main port to loopback clients only, "
+                + "or with --ops-bind on the ops listener (its WebSocket then goes to the main port).",
+            o => o.Console, (o, v) => o with { Console = v }),
     ];
 
     /// <summary>Keys are matched case-insensitively, so "Port = 80" in a file is not an "unknown key".</summary>

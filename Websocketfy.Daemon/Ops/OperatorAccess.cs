@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace Websocketfy.Daemon.Ops;
 
 /// <summary>
-/// Who gets /healthz and /metrics on the main port. They tell about traffic and backends, so by default
-/// only this machine may read them there (a curl, a local Prometheus, an HAProxy on the same host);
-/// with ops-bind they live on their own listener and the main port serves them to no one.
+/// Who gets /healthz, /metrics and the console on the main port. They tell about traffic and backends (and the
+/// console runs SQL and reads files with the daemon's rights), so by default only this machine may use them there
+/// (a curl, a local Prometheus, an HAProxy on the same host, a browser through an SSH tunnel); with ops-bind they
+/// live on their own listener and the main port serves them to no one.
 /// </summary>
 internal static class OperatorAccess
 {

@@ -1,15 +1,27 @@
+using System.Net;
 using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon.Ops;
 
-/// <summary>The answers to plain HTTP requests: /healthz and /metrics for operators, 404 for anything else,
-/// and 404 for those two as well where they are not served to this client.</summary>
-internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHealth siren, RootWatch root, Lifecycle lifecycle)
+/// <summary>The answers to plain HTTP requests: /healthz and /metrics for operators, with --console the console
+/// page at /, 404 for anything else, and 404 for those as well where they are not served to this client. The console
+/// is served where the other two are (the main port to loopback clients, or the ops listener); its WebSocket always
+/// goes to the main port.</summary>
+internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHealth siren, RootWatch root, Lifecycle lifecycle,
+                                        LiveOptions live)
 {
     private const string JsonType = "application/json";
     private const string PrometheusType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>Assembled on first use, then kept: a reload may turn --console on and off.</summary>
+    private readonly Lazy<ConsolePage> _console = new(ConsolePage.Load);
+
+    /// <summary>Where the main port and the ops listener are bound; set by <see cref="Listening"/> before either serves.</summary>
+    private MainPortAddress? _mainPort;
+    private IPAddress? _opsAddress;
 
     public enum Place
     {
@@ -21,25 +33,55 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
         OpsListener,
     }
 
+    /// <summary>Tells where the main port listens (the console on the ops listener sends its WebSocket there)
+    /// and the ops listener's address, once both are bound.</summary>
+    public void Listening(MainPortAddress mainPort, IPAddress? opsAddress)
+    {
+        _mainPort = mainPort;
+        _opsAddress = opsAddress;
+    }
+
     public byte[] Answer(RequestHead head, Place place)
     {
         string path = head.Target;
         int query = path.IndexOf('?');
         if (query >= 0) path = path[..query];
-        bool served = place != Place.MainPortHidden && path is ("/healthz" or "/metrics");
+        bool consoleOn = place != Place.MainPortHidden && live.Current.Console;
+        bool console = consoleOn && path == "/";
+        bool served = console || (place != Place.MainPortHidden && path is ("/healthz" or "/metrics"));
         if (!served)
         {
             return HttpResponses.Error(404, place switch
             {
+                Place.MainPort when consoleOn => "Not found. This port serves WebSocket upgrades, the console at /, /healthz and /metrics.",
                 Place.MainPort => "Not found. This port serves WebSocket upgrades, /healthz and /metrics.",
+                Place.OpsListener when consoleOn => "Not found. This port serves the console at /, /healthz and /metrics.",
                 Place.OpsListener => "Not found. This port serves /healthz and /metrics.",
                 // The same text for every path: a client not allowed the endpoints cannot tell they exist.
                 _ => "Not found. This port serves WebSocket upgrades.",
             });
         }
         if (head.Method is not ("GET" or "HEAD")) return HttpResponses.Error(405, "Only GET is allowed here.");
+        bool headOnly = head.Method == "HEAD";
+        if (console) return place == Place.MainPort ? _console.Value.Answer(headOnly) : ConsoleOnOpsListener(head, headOnly);
         byte[] answer = path == "/healthz" ? Health() : HttpResponses.Plain(200, PrometheusType, Prometheus());
-        return head.Method == "HEAD" ? HeadOnly(answer) : answer;
+        return headOnly ? HttpResponses.HeadOnly(answer) : answer;
+    }
+
+    /// <summary>The console for the ops listener: its WebSocket goes to the main port, by the host the operator
+    /// used when the main port listens there too (so it needs a Host header naming one).</summary>
+    private byte[] ConsoleOnOpsListener(RequestHead head, bool headOnly)
+    {
+        MainPortAddress main = _mainPort ?? throw new InvalidOperationException("the console is asked for before the main port is bound");
+        ConsoleSocketTarget? target = ConsoleSocketTarget.For(main, _opsAddress ?? IPAddress.None,
+                                                              head.HeaderCount("Host") == 1 ? head.GetHeader("Host") : null);
+        if (target is null)
+        {
+            byte[] refusal = HttpResponses.Error(400,
+                "The console needs one Host header naming this listener (a host name or an IP address): its WebSocket goes to the main port on that host.");
+            return headOnly ? HttpResponses.HeadOnly(refusal) : refusal;
+        }
+        return _console.Value.Answer(target, headOnly);
     }
 
     public (int StatusCode, string Json) HealthJson() =>
@@ -52,12 +94,5 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
     {
         var (status, json) = HealthJson();
         return HttpResponses.Plain(status, JsonType, json);
-    }
-
-    /// <summary>HEAD gets the GET answer's head (with its Content-Length) and no body.</summary>
-    private static byte[] HeadOnly(byte[] answer)
-    {
-        int end = answer.AsSpan().IndexOf("\r\n\r\n"u8);
-        return answer[..(end + 4)];
     }
 }

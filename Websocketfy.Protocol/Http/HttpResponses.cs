@@ -52,13 +52,24 @@ public static class HttpResponses
         return WithBody(statusCode, "text/plain; charset=utf-8", body + "\n", headers);
     }
 
-    /// <summary>A plain answer for operator endpoints (200 /healthz, /metrics) with Connection: close.</summary>
+    /// <summary>A plain answer for operator endpoints (200 /healthz, /metrics, the console page) with
+    /// Connection: close and any extra headers (Content-Security-Policy, ...).</summary>
     /// <remarks>The body is sent exactly as given (UTF-8), with no newline added: the caller owns the
     /// format (the Prometheus text format, for one, already ends its lines).</remarks>
-    public static byte[] Plain(int statusCode, string contentType, string body)
+    public static byte[] Plain(int statusCode, string contentType, string body, IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return WithBody(statusCode, contentType, body, []);
+        return WithBody(statusCode, contentType, body, extraHeaders is null ? [] : [.. extraHeaders]);
+    }
+
+    /// <summary>The answer to a HEAD request for the same target: <paramref name="answer"/>'s status line
+    /// and headers (Content-Length included, RFC 9110 section 9.3.2) without its body.</summary>
+    public static byte[] HeadOnly(byte[] answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        int end = answer.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (end < 0) throw new ArgumentException("not an HTTP answer: no end of head", nameof(answer));
+        return answer[..(end + 4)];
     }
 
     /// <summary>The standard reason phrase of a status code ("Bad Request", ...).</summary>

@@ -24,7 +24,7 @@ public sealed class SampleTreeTests
     public void DicomSamples_AreDistinctFiles()
     {
         string[] files = Directory.GetFiles(RepositoryPaths.SamplePacs, "*.dcm", SearchOption.AllDirectories);
-        Assert.That(files.Select(f => Convert.ToHexString(File.ReadAllBytes(f))).Distinct().Count(), Is.EqualTo(files.Length).And.EqualTo(5));
+        Assert.That(files.Select(f => Convert.ToHexString(File.ReadAllBytes(f))).Distinct().Count(), Is.EqualTo(files.Length).And.EqualTo(7));
     }
 
     [Test]

@@ -30,7 +30,7 @@ public sealed class FileReplyTests
         var pool = new SirenPool(options.Current, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
                                       pool, metrics, new HandshakePolicy(), new SessionRegistry(),
-                                      new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle()),
+                                      new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle(), options),
                                       new Lifecycle(),
                                       Websocketfy.Daemon.Auth.AccessControl.Create(options.Current, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System)), null,
                                       TimeProvider.System, NullLoggerFactory.Instance);

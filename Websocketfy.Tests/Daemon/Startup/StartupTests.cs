@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Websocketfy.SirenDemo;
 using Websocketfy.Tests.Support;
 
@@ -125,6 +126,25 @@ public sealed class StartupTests
         // The warning would have been logged at start-up, before any connection was accepted: the refusal line,
         // written later by the same logger, shows the start-up lines are all in.
         Assert.That(restricted.Output.SoFar, Does.Not.Contain("every browser Origin is allowed"));
+    }
+
+    [Test]
+    public async Task Console_SaysWhereItIs_AndWhereItsWebSocketGoes()
+    {
+        using var root = new TempTree();
+        await using (var served = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root, "--console"]))
+        {
+            int port = await served.WaitUntilListeningAsync();
+            // Start-up lines come from the logger's own thread: wait for the one asserted on, not the one before it.
+            await served.Output.WaitForAsync($"operator console at http://localhost:{port}/ for clients on this machine (loopback)");
+        }
+        await using var ops = DaemonProcess.Start(["--bind", "127.0.0.1", "--port", "0", "--root", root.Root, "--console",
+                                                   "--ops-bind", "127.0.0.2:0"]);
+        int main = await ops.WaitUntilListeningAsync();
+        await ops.Output.WaitForAsync(new Regex(@"operator console at / of the ops listener \(127\.0\.0\.2 port \d+\), for any client that reaches it; "
+                                                + $@"its WebSocket goes to the main port, port {main} on 127\.0\.0\.1"));
+        // The same start-up line says where the console is, once: having it, the loopback wording cannot follow.
+        Assert.That(ops.Output.SoFar, Does.Not.Contain("for clients on this machine"));
     }
 
     [Test]

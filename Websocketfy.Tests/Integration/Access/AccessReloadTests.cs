@@ -52,13 +52,16 @@ public sealed class AccessReloadTests
 
         Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = first })).Applied, Is.True);
         await client.RequestAsync("SELECT 2");
+        // A command's line goes to the log current when the command ends, which is just after its reply
+        // leaves: wait for it, or a fast reload could rightly send it to the next log.
+        Assert.That(await Wait.UntilAsync(() => File.ReadAllLines(first).Length == 1, TimeSpan.FromSeconds(30)), Is.True,
+            "SELECT 2 is audited in the first log");
         Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = second })).Applied, Is.True);
         await client.RequestAsync("SELECT 3");
         await client.DisposeAsync();
         await gateway.Gateway.StopAsync();
 
-        Assert.That(await Wait.UntilAsync(() => File.ReadAllLines(first).Length == 1, TimeSpan.FromSeconds(30)), Is.True,
-            "the retired log still writes what was queued for it");
-        Assert.That(File.ReadAllLines(second), Has.Length.EqualTo(1));
+        Assert.That(File.ReadAllLines(first), Has.Length.EqualTo(1), "the retired log gets nothing after the move");
+        Assert.That(File.ReadAllLines(second), Has.Length.EqualTo(1), "SELECT 3 is audited in the second log");
     }
 }

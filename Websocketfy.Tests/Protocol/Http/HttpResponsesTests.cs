@@ -198,4 +198,28 @@ public class HttpResponsesTests
     {
         Assert.That(() => HttpResponses.Error(statusCode, "x"), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
+
+    [Test]
+    public void Plain_WithExtraHeaders_PutsThemAfterConnection()
+    {
+        byte[] answer = HttpResponses.Plain(200, "text/html", "<p>", [new("Content-Security-Policy", "default-src 'none'")]);
+
+        Assert.That(Text(answer), Is.EqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 3\r\nConnection: close\r\n"
+                                             + "Content-Security-Policy: default-src 'none'\r\n\r\n<p>"));
+    }
+
+    [Test]
+    public void HeadOnly_KeepsStatusAndHeaders_IncludingContentLength_AndDropsTheBody()
+    {
+        byte[] answer = HttpResponses.Plain(200, "text/plain", "ok\n");
+
+        Assert.That(Text(HttpResponses.HeadOnly(answer)),
+                    Is.EqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\n"));
+    }
+
+    [Test]
+    public void HeadOnly_OfBytesWithoutAnEndOfHead_IsRefused()
+    {
+        Assert.That(() => HttpResponses.HeadOnly("HTTP/1.1 200 OK\r\n"u8.ToArray()), Throws.ArgumentException);
+    }
 }
