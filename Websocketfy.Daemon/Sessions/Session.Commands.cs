@@ -42,8 +42,9 @@ internal sealed partial class Session
                     finally
                     {
                         message.Release();
+                        // In this order: the idle check must never see "not running" with the time of an old activity.
+                        Interlocked.Exchange(ref _lastActivityAt, Environment.TickCount64);
                         _commandRunning = false;
-                        _lastActivityAt = Environment.TickCount64;
                     }
                     string? ended = CredentialEnded();
                     if (goOn && ended is null) continue;

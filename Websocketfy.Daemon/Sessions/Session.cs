@@ -85,6 +85,11 @@ internal sealed partial class Session
         {
             byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
             if (leftover is null) return;
+            // Idle and keepalive time run from the upgrade: the handshake has its own timeout, and a slow one
+            // must not use up the time the client has for its first command.
+            long openedAt = Environment.TickCount64;
+            Interlocked.Exchange(ref _lastReceivedAt, openedAt);
+            Interlocked.Exchange(ref _lastActivityAt, openedAt);
             _state = SessionState.Open;
             _upgraded = true;
             _context.Metrics.SessionOpened();

@@ -79,7 +79,7 @@ public class HAProxyDrainTests
             Assert.That(reply, Is.EqualTo(reference), "the command in flight finished, whole");
             var busyEnd = await busy.Ws.ReadUntilCloseAsync(Patience);
             Assert.That((busyEnd?.CloseCode, busyEnd?.CloseReason), Is.EqualTo(((ushort?)1001, "server shutting down")));
-            Assert.That(await ws1.WaitForExitAsync(Patience), Is.Zero, ws1.Stderr);
+            Assert.That(await ws1.WaitForExitAsync(Patience), Is.Zero, ws1.Output.SoFar);
 
             // Both come back through HAProxy and are served by ws2, their commands answered.
             foreach (var gone in idle.Append(busy))

@@ -54,7 +54,7 @@ public class HAProxyTests
             {
                 string other = client.Instance == "ws1" ? "ws2" : "ws1";
                 Assert.That(await layout[client.Instance].WaitForOutputAsync(client.Logged), Does.Contain("ended after"));
-                Assert.That(layout[other].Stderr, Does.Not.Contain(client.Logged));
+                Assert.That(layout[other].Output.SoFar, Does.Not.Contain(client.Logged));
             }
         }
         finally
@@ -89,7 +89,7 @@ public class HAProxyTests
             await forger.ReadUntilCloseAsync();
             Assert.That(await layout[instance].WaitForOutputAsync($"connection {local} via 127.0.0.1:"), Does.Contain("ended after"));
         }
-        Assert.That(layout["ws1"].Stderr + layout["ws2"].Stderr, Does.Not.Contain("203.0.113.66"));
+        Assert.That(layout["ws1"].Output.SoFar + layout["ws2"].Output.SoFar, Does.Not.Contain("203.0.113.66"));
     }
 
     [Test]

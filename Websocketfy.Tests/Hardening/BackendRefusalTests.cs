@@ -15,16 +15,17 @@ public sealed class BackendRefusalTests
     public async Task SirenGoingDownAndRefusing_WithAConnectionPooled_GivesUnavailable_FilesUnaffected_ThenRecovers()
     {
         await using var gateway = await GatewayHarness.StartAsync(populate: files => files.Write("study/slice.dcm", Encoding.ASCII.GetBytes("DICM slice")));
-        using var sql = await WireClient.ConnectAsync(gateway.Port);
+        using var sql = await RawWsClient.ConnectAsync(gateway.Port);
         await sql.SendTextAsync("SELECT 1");
         Assert.That((await sql.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
-        Assert.That(gateway.Gateway.IdleBackendConnections, Is.EqualTo(1), "a connection waits in the pool");
+        // The relay gives its connection back just after the reply's last bytes are handed on: wait for it.
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.IdleBackendConnections == 1), Is.True, "a connection waits in the pool");
 
         // SiREN restarts into refusing connections: the pooled connection is dead, new ones are refused.
         gateway.Siren.Fault = SirenFault.RefuseConnections;
         await gateway.Siren.RestartAsync();
 
-        using var files = await WireClient.ConnectAsync(gateway.Port);
+        using var files = await RawWsClient.ConnectAsync(gateway.Port);
         await sql.SendTextAsync("SELECT 2");
         await files.SendTextAsync("REQUEST study/slice.dcm");
         Assert.That((await sql.ReadSmallMessageAsync())?.Text, Is.EqualTo(Unavailable));
@@ -45,8 +46,8 @@ public sealed class BackendRefusalTests
         await using var gateway = await GatewayHarness.StartAsync(o => o with { SirenConnectTimeout = TimeSpan.FromSeconds(3) },
             new SirenPeerOptions { Fault = SirenFault.NoGreeting },
             populate: files => files.Write("study/slice.dcm", Encoding.ASCII.GetBytes("DICM slice")));
-        using var sql = await WireClient.ConnectAsync(gateway.Port);
-        using var files = await WireClient.ConnectAsync(gateway.Port);
+        using var sql = await RawWsClient.ConnectAsync(gateway.Port);
+        using var files = await RawWsClient.ConnectAsync(gateway.Port);
         await sql.SendTextAsync("SELECT 1");
         var unavailable = sql.ReadSmallMessageAsync(TimeSpan.FromSeconds(30));
 

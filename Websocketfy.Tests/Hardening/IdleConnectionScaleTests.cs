@@ -32,16 +32,16 @@ public sealed class IdleConnectionScaleTests
 
         // What a connection costs is what its close gives back: measuring open against closed leaves out
         // what grows once and stays (thread-pool threads and their pooled buffers on a busy machine).
-        long workingSetBefore = ProcessProbe.WorkingSet();
+        long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
         var sockets = await OpenServedAsync(gateway.Port, Connections);
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(Connections));
         Assert.That(gateway.Gateway.SessionCount, Is.EqualTo(Connections));
-        long heapOpen = ProcessProbe.ManagedHeapAfterCollection();
+        long heapOpen = DaemonProcess.ManagedHeapAfterCollection();
         // The process keeps pages it has touched, so the working set is read as growth while they are open.
-        long workingSet = (ProcessProbe.WorkingSet() - workingSetBefore) / Connections;
+        long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
         await CloseAllAsync(sockets, gateway);
         Array.Clear(sockets);
-        long heap = (heapOpen - ProcessProbe.ManagedHeapAfterCollection()) / Connections;
+        long heap = (heapOpen - DaemonProcess.ManagedHeapAfterCollection()) / Connections;
 
         TestContext.Out.WriteLine($"{Connections} idle connections, both ends in this process: " +
                                   $"{heap} bytes managed heap each (given back on close), working set {workingSet} bytes each");
@@ -75,7 +75,7 @@ public sealed class IdleConnectionScaleTests
     {
         bool file = index % 2 == 0;
         string command = file ? "REQUEST small.bin" : $"SELECT {index}";
-        var client = await WireClient.ConnectAsync(port, bufferSize: 512, firstFrames: RawWsClient.Frame(0x1, Encoding.UTF8.GetBytes(command)));
+        var client = await RawWsClient.ConnectAsync(port, bufferSize: 512, firstFrames: RawWsClient.Frame(0x1, Encoding.UTF8.GetBytes(command)));
         var reply = await client.ReadSmallMessageAsync(TimeSpan.FromSeconds(60));
         Assert.That(reply?.Text, Is.EqualTo(file ? "a small file" : $"{index}\n{index}\n"), $"connection {index} was served");
         return client.Socket;
@@ -84,7 +84,7 @@ public sealed class IdleConnectionScaleTests
     private static async Task CloseAllAsync(Socket[] sockets, GatewayHarness gateway)
     {
         foreach (var socket in sockets) socket.Dispose();
-        Assert.That(await ProcessProbe.EventuallyAsync(
+        Assert.That(await Wait.UntilAsync(
                         () => gateway.Gateway.SessionCount == 0 && gateway.Gateway.Metrics.ActiveConnections == 0, TimeSpan.FromSeconds(30)),
                     Is.True, "every connection is torn down");
     }
@@ -101,7 +101,7 @@ public sealed class IdleConnectionScaleTests
         var accepted = new Socket[Connections];
         var pendingReads = new Task[Connections];
 
-        long workingSetBefore = ProcessProbe.WorkingSet();
+        long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
         for (int first = 0; first < Connections; first += AtOnce)
         {
             int end = Math.Min(first + AtOnce, Connections);
@@ -118,8 +118,8 @@ public sealed class IdleConnectionScaleTests
             }
             await Task.WhenAll(connects);
         }
-        long heapOpen = ProcessProbe.ManagedHeapAfterCollection();
-        long workingSet = (ProcessProbe.WorkingSet() - workingSetBefore) / Connections;
+        long heapOpen = DaemonProcess.ManagedHeapAfterCollection();
+        long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
 
         foreach (var socket in clients) socket.Dispose();
         foreach (var socket in accepted) socket.Dispose();
@@ -127,6 +127,6 @@ public sealed class IdleConnectionScaleTests
         Array.Clear(clients);
         Array.Clear(accepted);
         Array.Clear(pendingReads);
-        return ((heapOpen - ProcessProbe.ManagedHeapAfterCollection()) / Connections, workingSet);
+        return ((heapOpen - DaemonProcess.ManagedHeapAfterCollection()) / Connections, workingSet);
     }
 }

@@ -32,7 +32,7 @@ public sealed class MidTransferDisconnectTests
     public async Task ClientResettingMidwayThroughA200MiBFile_LeavesNoFileOrDescriptorOpen()
     {
         var baseline = await ResourceBaseline.TakeAsync(_gateway);
-        using (var client = await WireClient.ConnectAsync(_gateway.Port, receiveBufferSize: 64 * 1024))
+        using (var client = await RawWsClient.ConnectAsync(_gateway.Port, receiveBufferSize: 64 * 1024))
         {
             await client.SendTextAsync("REQUEST big.bin");
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -50,18 +50,18 @@ public sealed class MidTransferDisconnectTests
     public async Task ClientEndingTcpMidwayThroughASpooledSqlReply_LeavesNoSpoolFileOrDescriptorOpen()
     {
         var baseline = await ResourceBaseline.TakeAsync(_gateway);
-        using (var client = await WireClient.ConnectAsync(_gateway.Port, receiveBufferSize: 32 * 1024))
+        using (var client = await RawWsClient.ConnectAsync(_gateway.Port, receiveBufferSize: 32 * 1024))
         {
             await client.SendBinaryAsync(Queries.Large);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var cts = new CancellationTokenSource(Queries.LargeReplyPatience);
             var head = await client.ReadFrameHeadAsync(cts.Token);
             Assert.That(head is { Opcode: 0x2, Fin: false }, Is.True, "the reply streams as a fragmented message");
             Assert.That(await client.ReadPayloadAsync(head!.Value.Length, _ => { }, cts.Token), Is.True);
-            Assert.That(await ProcessProbe.EventuallyAsync(() => _gateway.Gateway.Metrics.OpenSpoolFiles == 1, TimeSpan.FromSeconds(30)),
+            Assert.That(await Wait.UntilAsync(() => _gateway.Gateway.Metrics.OpenSpoolFiles == 1, TimeSpan.FromSeconds(30)),
                         Is.True, "the part the client has not taken waits in a spool file");
             // FIN without a close frame, not reading what is on its way: the daemon sees the end of the stream.
             client.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            Assert.That(await ProcessProbe.EventuallyAsync(() => _gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(15)), Is.True);
+            Assert.That(await Wait.UntilAsync(() => _gateway.Gateway.SessionCount == 0), Is.True);
         }
         await baseline.AssertRestoredAsync(_gateway);
         Assert.That(Directory.GetFiles(_spool), Is.Empty, "the spool file is deleted");
@@ -77,13 +77,13 @@ public sealed class MidTransferDisconnectTests
         _gateway.Siren.Fault = SirenFault.SlowBytes;
         try
         {
-            using var client = await WireClient.ConnectAsync(_gateway.Port);
+            using var client = await RawWsClient.ConnectAsync(_gateway.Port);
             await client.SendBinaryAsync("SELECT * FROM big_images");
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var head = await client.ReadFrameHeadAsync(cts.Token);
             Assert.That(head?.Fin, Is.False, "the first bytes of the reply are relayed while SiREN is still sending");
             client.Reset();
-            Assert.That(await ProcessProbe.EventuallyAsync(() => _gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(15)), Is.True);
+            Assert.That(await Wait.UntilAsync(() => _gateway.Gateway.SessionCount == 0), Is.True);
         }
         finally
         {
@@ -96,7 +96,7 @@ public sealed class MidTransferDisconnectTests
 
     private async Task AssertServesAsync()
     {
-        using var client = await WireClient.ConnectAsync(_gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(_gateway.Port);
         await client.SendTextAsync("REQUEST warm.bin");
         Assert.That((await client.ReadMessageAsync(TimeSpan.FromSeconds(30)))?.Length, Is.EqualTo(TestFiles.MiB));
         await client.SendTextAsync("SELECT 1");

@@ -9,8 +9,8 @@ public sealed class RequireOriginTests
 {
     private static async Task<string> HandshakeAsync(int port, string extraHeaders = "")
     {
-        using var client = await WireClient.ConnectRawAsync(port);
-        await client.SendAsync(WireClient.UpgradeRequest(extraHeaders));
+        using var client = await RawWsClient.ConnectAsync(port, upgrade: false);
+        await client.SendRawAsync(RawWsClient.UpgradeRequest(extraHeaders));
         return await client.ReadHttpHeadAsync();
     }
 
@@ -47,7 +47,7 @@ public sealed class RequireOriginTests
     public async Task WithoutRequireOrigin_AnUpgradeWithoutOrigin_IsServed()
     {
         await using var gateway = await GatewayHarness.StartAsync(o => o with { RequireOrigin = false });
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendTextAsync("SELECT 1");
         Assert.That((await client.ReadSmallMessageAsync())?.Text, Is.EqualTo("1\n1\n"));
     }

@@ -10,7 +10,7 @@ namespace Websocketfy.Tests.Hardening;
 /// </summary>
 internal sealed record ResourceBaseline(IReadOnlyList<string> Descriptors, int IdleBackendConnections)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Settle = Wait.DefaultTimeout;
     // Once the daemon is quiet its descriptors are closed already (teardown closes before it forgets the
     // session); the short grace keeps a socket left to a finalizer from passing unnoticed.
     private static readonly TimeSpan DescriptorGrace = TimeSpan.FromSeconds(3);
@@ -18,14 +18,14 @@ internal sealed record ResourceBaseline(IReadOnlyList<string> Descriptors, int I
     public static async Task<ResourceBaseline> TakeAsync(GatewayHarness gateway)
     {
         await AssertQuietAsync(gateway);
-        return new ResourceBaseline(ProcessProbe.DescriptorTargets(), gateway.Gateway.IdleBackendConnections);
+        return new ResourceBaseline(DaemonProcess.InProcess.DescriptorTargets(), gateway.Gateway.IdleBackendConnections);
     }
 
     public async Task AssertRestoredAsync(GatewayHarness gateway)
     {
         await AssertQuietAsync(gateway);
         int expected = Descriptors.Count + 2 * (gateway.Gateway.IdleBackendConnections - IdleBackendConnections);
-        int descriptors = await ProcessProbe.DescriptorsSettleAsync(expected, DescriptorGrace);
+        int descriptors = await DaemonProcess.InProcess.DescriptorsSettleAsync(expected, DescriptorGrace);
         Assert.That(descriptors, Is.LessThanOrEqualTo(expected), () => "open descriptors are back to the baseline; new since: " + NewSince());
     }
 
@@ -33,7 +33,7 @@ internal sealed record ResourceBaseline(IReadOnlyList<string> Descriptors, int I
     {
         var left = new List<string>(Descriptors);
         var added = new List<string>();
-        foreach (string target in ProcessProbe.DescriptorTargets())
+        foreach (string target in DaemonProcess.InProcess.DescriptorTargets())
             if (!left.Remove(target)) added.Add(target);
         return string.Join(", ", added);
     }
@@ -41,11 +41,11 @@ internal sealed record ResourceBaseline(IReadOnlyList<string> Descriptors, int I
     private static async Task AssertQuietAsync(GatewayHarness gateway)
     {
         var daemon = gateway.Gateway;
-        Assert.That(await ProcessProbe.EventuallyAsync(() => daemon.SessionCount == 0 && daemon.Metrics.ActiveConnections == 0, Settle),
+        Assert.That(await Wait.UntilAsync(() => daemon.SessionCount == 0 && daemon.Metrics.ActiveConnections == 0, Settle),
                     Is.True, $"every connection is torn down ({daemon.SessionCount} sessions, {daemon.Metrics.ActiveConnections} active)");
         Assert.That(daemon.Metrics.OpenFiles, Is.EqualTo(0), "open files");
         Assert.That(daemon.Metrics.OpenSpoolFiles, Is.EqualTo(0), "open spool files");
-        Assert.That(await ProcessProbe.EventuallyAsync(
+        Assert.That(await Wait.UntilAsync(
                         () => daemon.Metrics.OpenBackendConnections == daemon.IdleBackendConnections
                               && gateway.Siren.ActiveConnections == daemon.Metrics.OpenBackendConnections, Settle),
                     Is.True, $"every SiREN connection left is idle in the pool ({daemon.Metrics.OpenBackendConnections} open, " +

@@ -20,18 +20,18 @@ public sealed class SendTimeoutTests
         TestFiles.Sparse(Path.Combine(gateway.Files.Root, "big.bin"), FileSize);
         TestFiles.Sparse(Path.Combine(gateway.Files.Root, "warm.bin"), TestFiles.MiB);
         await WarmUpAsync(gateway);
-        long heapBefore = ProcessProbe.ManagedHeapAfterCollection();
-        long workingSetBefore = ProcessProbe.WorkingSet();
+        long heapBefore = DaemonProcess.ManagedHeapAfterCollection();
+        long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
 
         long peakHeap, peakWorkingSet;
-        using var client = await WireClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
-        await using (var sampler = new ProcessProbe.PeakSampler())
+        using var client = await RawWsClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
+        await using (var sampler = new DaemonProcess.PeakSampler())
         {
             await client.SendTextAsync("REQUEST big.bin");
-            Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.Metrics.OpenFiles == 1, TimeSpan.FromSeconds(10)), Is.True,
+            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenFiles == 1), Is.True,
                         "the transfer started");
             // The client reads nothing from here on.
-            Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(20)), Is.True,
+            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0), Is.True,
                         "the stalled connection is dropped");
             peakHeap = sampler.PeakManagedHeap;
             peakWorkingSet = sampler.PeakWorkingSet;
@@ -39,7 +39,7 @@ public sealed class SendTimeoutTests
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(0));
         Assert.That(gateway.Gateway.Metrics.OpenFiles, Is.EqualTo(0), "the file is closed");
 
-        long received = await client.DrainUntilEndAsync(TimeSpan.FromSeconds(20));
+        long received = await client.DrainUntilEndAsync();
         Assert.That(received, Is.InRange(0, FileSize - 1), "TCP ended before the whole message");
 
         TestContext.Out.WriteLine($"stalled 200 MiB transfer: peak managed heap +{(peakHeap - heapBefore) / TestFiles.MiB} MiB, " +
@@ -56,7 +56,7 @@ public sealed class SendTimeoutTests
         // move all the time. The daemon must judge by that movement, not by how long one write waits.
         await using var gateway = await GatewayHarness.StartAsync(o => o with { SendTimeout = TimeSpan.FromSeconds(3) });
         TestFiles.Sparse(Path.Combine(gateway.Files.Root, "big.bin"), FileSize);
-        using var client = await WireClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
         await client.SendTextAsync("REQUEST big.bin");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var head = await client.ReadFrameHeadAsync(cts.Token);
@@ -83,24 +83,24 @@ public sealed class SendTimeoutTests
                 SpoolMemoryLimit = 256 * 1024,
                 SpoolDirectory = spool,
             });
-            using var client = await WireClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
+            using var client = await RawWsClient.ConnectAsync(gateway.Port, receiveBufferSize: 32 * 1024);
             await client.SendBinaryAsync(Queries.Large);
 
-            Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.Metrics.OpenSpoolFiles == 1, TimeSpan.FromSeconds(30)), Is.True,
+            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenSpoolFiles == 1, Queries.LargeReplyPatience), Is.True,
                         "what the client does not take goes to a spool file");
             Assert.That(Directory.GetFiles(spool), Has.Length.EqualTo(1));
-            Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)), Is.True,
+            Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)), Is.True,
                         "the stalled connection is dropped");
 
             Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(0));
             Assert.That(gateway.Gateway.Metrics.OpenSpoolFiles, Is.EqualTo(0));
             Assert.That(Directory.GetFiles(spool), Is.Empty, "the spool file is deleted");
-            Assert.That(await ProcessProbe.EventuallyAsync(
-                            () => gateway.Gateway.Metrics.OpenBackendConnections == gateway.Gateway.IdleBackendConnections, TimeSpan.FromSeconds(10)),
+            Assert.That(await Wait.UntilAsync(
+                            () => gateway.Gateway.Metrics.OpenBackendConnections == gateway.Gateway.IdleBackendConnections),
                         Is.True, "every SiREN connection left is idle in the pool");
-            Assert.That(await client.DrainUntilEndAsync(TimeSpan.FromSeconds(20)), Is.GreaterThanOrEqualTo(0), "TCP ended");
+            Assert.That(await client.DrainUntilEndAsync(), Is.GreaterThanOrEqualTo(0), "TCP ended");
 
-            using var other = await WireClient.ConnectAsync(gateway.Port);
+            using var other = await RawWsClient.ConnectAsync(gateway.Port);
             await other.SendTextAsync("SELECT 1");
             Assert.That((await other.ReadSmallMessageAsync(TimeSpan.FromSeconds(30)))?.Text, Is.EqualTo("1\n1\n"));
         }
@@ -113,7 +113,7 @@ public sealed class SendTimeoutTests
     /// <summary>JIT, thread pool and socket engine settle before a baseline is taken.</summary>
     internal static async Task WarmUpAsync(GatewayHarness gateway)
     {
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendTextAsync("REQUEST warm.bin");
         var file = await client.ReadMessageAsync(TimeSpan.FromSeconds(30));
         Assert.That(file?.Length, Is.EqualTo(TestFiles.MiB));

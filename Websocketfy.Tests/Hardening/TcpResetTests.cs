@@ -61,7 +61,7 @@ public sealed class TcpResetTests
 
         await baseline.AssertRestoredAsync(gateway);
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(0));
-        using var client = await WireClient.ConnectAsync(gateway.Port);
+        using var client = await RawWsClient.ConnectAsync(gateway.Port);
         await client.SendTextAsync("SELECT * FROM images WHERE id = 1");
         Assert.That((await client.ReadSmallMessageAsync(TimeSpan.FromSeconds(30)))?.Text,
                     Is.EqualTo("id, label, path\n1, normal, study1/img001.dcm\n"));
@@ -75,21 +75,21 @@ public sealed class TcpResetTests
     private static async Task<int> ConnectAndResetAsync(int port, int seed)
     {
         var random = new Random(seed);
-        byte[] upgrade = WireClient.UpgradeRequest();
+        byte[] upgrade = RawWsClient.UpgradeRequest();
         var script = new List<byte>(upgrade);
         int frames = random.Next(1, 5);
         for (int f = 0; f < frames; f++) script.AddRange(RandomFrames(random));
         // A quarter of the clients vanish inside the upgrade request, the rest somewhere in their frames.
         int cut = random.Next(4) == 0 ? random.Next(upgrade.Length) : upgrade.Length + random.Next(script.Count - upgrade.Length + 1);
 
-        using var client = await WireClient.ConnectRawAsync(port);
+        using var client = await RawWsClient.ConnectAsync(port, upgrade: false);
         // The prefix leaves in one to three writes, so the daemon also sees it split at odd places.
         int sent = 0;
         int writes = random.Next(1, 4);
         for (int w = 1; w <= writes && sent < cut; w++)
         {
             int end = w == writes ? cut : sent + random.Next(cut - sent + 1);
-            await client.SendAsync([.. script.GetRange(sent, end - sent)]);
+            await client.SendRawAsync([.. script.GetRange(sent, end - sent)]);
             sent = end;
             if (random.Next(2) == 0) await Task.Delay(random.Next(1, 5));
         }

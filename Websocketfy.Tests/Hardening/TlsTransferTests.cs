@@ -85,7 +85,7 @@ public sealed class TlsTransferTests
         await client.Socket.ReceiveAsync(new byte[1024], bound.Token);
 
         // The client reads nothing from here on.
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)), Is.True,
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)), Is.True,
                     "the stalled connection is dropped");
         Assert.That(gateway.Gateway.Metrics.OpenFiles, Is.EqualTo(0), "the file is closed");
     }

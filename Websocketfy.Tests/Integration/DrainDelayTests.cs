@@ -50,7 +50,7 @@ public sealed class DrainDelayTests
         daemon.Terminate();
 
         // Well before the ten minutes are up.
-        Assert.That(await daemon.WaitForExitAsync(Patience), Is.Zero, daemon.Stderr);
-        Assert.That(daemon.Stderr, Does.Contain("stopped"));
+        Assert.That(await daemon.WaitForExitAsync(Patience), Is.Zero, daemon.Output.SoFar);
+        Assert.That(daemon.Output.SoFar, Does.Contain("stopped"));
     }
 }

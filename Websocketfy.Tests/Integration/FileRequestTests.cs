@@ -178,11 +178,12 @@ public sealed class FileRequestTests
         string path = _gateway.Files.Write("changing/shrinks.bin", Pattern(64 * 1024 * 1024));
         await using var client = await _gateway.ConnectAsync();
         await client.SendTextAsync("REQUEST changing/shrinks.bin");
-        await Task.Delay(300);
+        // Truncated only once the daemon has the file open and its length taken, so the frame header says 64 MiB.
+        Assert.That(await Wait.UntilAsync(() => _gateway.Gateway.Metrics.OpenFiles == 1), Is.True, "the transfer started");
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.SetLength(1000);
         Exception? failure = null;
         Received? reply = null;
-        try { reply = await client.ReceiveAsync(TimeSpan.FromSeconds(20)); }
+        try { reply = await client.ReceiveAsync(TimeSpan.FromSeconds(60)); }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { failure = ex; }
         Assert.That(failure is not null || reply!.IsClose, Is.True, "a message was completed although the file changed");
     }

@@ -14,9 +14,11 @@ public sealed class SirenPoolReloadTests
     [Test]
     public async Task NewSirenAddress_LetsTheCommandInFlightFinish_ClosesItsConnection_AndSendsTheNextCommandToTheNewAddress()
     {
-        // The old SiREN writes its reply a byte every 300 ms: the reload lands while the command is in flight.
+        // The old SiREN writes two bytes of its reply and holds the rest until the test lets it go: the reload
+        // lands while the command is in flight however slowly the machine runs (a slow writer would leave
+        // that to the scheduler).
         await using var gateway = await GatewayHarness.StartAsync(
-            peer: new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(300) });
+            peer: new SirenPeerOptions { Fault = SirenFault.HoldMidReply, HoldMidReplyAfterBytes = 2 });
         await using var newSiren = new SirenPeerServer();
         newSiren.Start();
         await using var client = await gateway.ConnectAsync();
@@ -26,9 +28,10 @@ public sealed class SirenPoolReloadTests
 
         var outcome = await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { SirenPort = newSiren.Port });
 
-        Assert.That((outcome.Applied, reply.IsCompleted), Is.EqualTo((true, false)), "the reload came while the reply was still being written");
+        Assert.That((outcome.Applied, reply.IsCompleted), Is.EqualTo((true, false)), "the reload came while the reply was held");
+        gateway.Siren.ReleaseHeldReply();
         Assert.That((await reply).Text, Is.EqualTo("a\n1\n"), "the command in flight finished with the old SiREN");
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Siren.ActiveConnections == 0, Patience), Is.True,
+        Assert.That(await Wait.UntilAsync(() => gateway.Siren.ActiveConnections == 0, Patience), Is.True,
                     "its connection closed instead of going back to the pool");
         Assert.That((await client.RequestAsync("SELECT 2 AS b")).Text, Is.EqualTo("b\n2\n"));
         Assert.That((gateway.Siren.CommandCount, newSiren.CommandCount), Is.EqualTo((1, 1)), "the next command went to the new SiREN");
@@ -42,12 +45,19 @@ public sealed class SirenPoolReloadTests
         newSiren.Start();
         await using (var client = await gateway.ConnectAsync())
             Assert.That((await client.RequestAsync("SELECT 1 AS a")).Text, Is.EqualTo("a\n1\n"));
-        Assert.That(gateway.Gateway.IdleBackendConnections, Is.GreaterThanOrEqualTo(1), "a connection waits in the pool");
+        // The relay gives its connection back just after the reply's last bytes are handed on: wait for it.
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.IdleBackendConnections >= 1), Is.True, "a connection waits in the pool");
 
+        const string Opened = "websocketfy_backend_connections_opened_total";
+        long openedBefore = MetricSeries.Read(gateway.Gateway.Metrics, Opened);
         await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { SirenPort = newSiren.Port });
 
-        Assert.That(gateway.Gateway.IdleBackendConnections, Is.Zero);
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Siren.ActiveConnections == 0, Patience), Is.True,
+        // The reload also checks the new address at once, which may already have pooled a connection to it: what
+        // must hold the moment the reload returns is that every connection still open was opened since.
+        long open = gateway.Gateway.Metrics.OpenBackendConnections;
+        Assert.That(open, Is.LessThanOrEqualTo(MetricSeries.Read(gateway.Gateway.Metrics, Opened) - openedBefore),
+                    "no connection to the old address is left open");
+        Assert.That(await Wait.UntilAsync(() => gateway.Siren.ActiveConnections == 0, Patience), Is.True,
                     "the old SiREN sees its idle connections closed");
     }
 
@@ -61,9 +71,9 @@ public sealed class SirenPoolReloadTests
         await using var first = await gateway.ConnectAsync();
         await using var second = await gateway.ConnectAsync();
         await first.SendTextAsync("SELECT 1 AS a");
-        Assert.That(await ProcessProbe.EventuallyAsync(() => pool.BusyCount == 1, Patience), Is.True);
+        Assert.That(await Wait.UntilAsync(() => pool.BusyCount == 1, Patience), Is.True);
         await second.SendTextAsync("SELECT 2 AS b");
-        Assert.That(await ProcessProbe.EventuallyAsync(() => pool.WaitingCount == 1, Patience), Is.True, "the second command waits for a slot");
+        Assert.That(await Wait.UntilAsync(() => pool.WaitingCount == 1, Patience), Is.True, "the second command waits for a slot");
 
         await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { SirenPoolSize = 2 });
 

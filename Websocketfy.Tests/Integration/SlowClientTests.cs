@@ -10,19 +10,20 @@ public sealed class SlowClientTests
     [Test]
     public async Task ClientThatStopsReadingAHugeReply_DoesNotStallOtherClients()
     {
-        // 500k rows (about 20 MB, more than loopback socket buffers hold) and a small memory bound:
-        // the reply the stalled client does not take must go to the spool file.
+        // About 12.5 MB, several times what the socket buffers between the daemon and a client that does not
+        // read hold, and a small memory bound: the reply the stalled client does not take must go to the spool file.
         await using var gateway = await GatewayHarness.StartAsync(o => o with { SpoolMemoryLimit = 256 * 1024 });
-        byte[] expected = await RawSiren.QueryAsync(gateway.Siren.Port, "SELECT * FROM huge_images, images");
+        byte[] expected = await RawSiren.QueryAsync(gateway.Siren.Port, Queries.Large, Queries.LargeReplyPatience);
 
         await using var stalled = await gateway.ConnectAsync();
         int commandsBefore = gateway.Siren.CommandCount;
-        await stalled.SendAsync("SELECT * FROM huge_images, images"u8.ToArray(), WebSocketMessageType.Binary);
-        await gateway.Siren.WaitForCommandsAsync(commandsBefore + 1, TimeSpan.FromSeconds(10));
+        await stalled.SendAsync(System.Text.Encoding.UTF8.GetBytes(Queries.Large), WebSocketMessageType.Binary);
+        await gateway.Siren.WaitForCommandsAsync(commandsBefore + 1, TimeSpan.FromSeconds(30));
         // The backend connection comes back to the pool only once SiREN's whole reply has been read:
         // without the spool that would wait for the stalled client, and SiREN (one thread) with it.
-        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            while (gateway.Gateway.IdleBackendConnections == 0) await Task.Delay(50, patience.Token);
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.Metrics.OpenBackendConnections == gateway.Gateway.IdleBackendConnections,
+                                          Queries.LargeReplyPatience), Is.True,
+                    "SiREN's whole reply was read into the spool and the connection went back to the pool");
 
         await using var other = await gateway.ConnectAsync();
         var reply = await other.RequestAsync("SELECT * FROM images WHERE id = 1");

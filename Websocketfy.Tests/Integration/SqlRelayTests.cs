@@ -162,15 +162,21 @@ public sealed class SegmentedReplyTests
     [Test]
     public async Task PromptTextEndingARead_EndsTheReplyEarly_AndTheOutOfStepConnectionIsNotReused()
     {
-        // PROTOCOL.md accepts this: with one byte per read, a value that is the prompt text ends the
-        // reply at that byte. The rest then arrives on an idle pooled connection, which must be
-        // discarded so the next command does not read the leftovers as its reply. The bytes come
-        // 25 ms apart so that even a busy machine reads them one at a time.
+        // PROTOCOL.md accepts this: a value that is the prompt text, at the end of what one read got, ends
+        // the reply there. The rest then arrives on an idle pooled connection, which must be discarded so
+        // the next command does not read the leftovers as its reply. The peer holds the rest back until
+        // the early reply is in (a slow writer would leave the split to the scheduler: on a busy machine
+        // the daemon's read can come late and take the whole reply, which is then relayed whole).
+        const string ValueThatIsThePrompt = "v\nSiren::SQL> ";
         await using var gateway = await GatewayHarness.StartAsync(
-            peer: new SirenPeerOptions { Fault = SirenFault.SlowBytes, SlowByteDelay = TimeSpan.FromMilliseconds(25) });
+            peer: new SirenPeerOptions { Fault = SirenFault.HoldMidReply, HoldMidReplyAfterBytes = ValueThatIsThePrompt.Length });
         await using var client = await gateway.ConnectAsync();
         Assert.That((await client.RequestAsync("SELECT 'Siren::SQL> ' AS v")).Text, Is.EqualTo("v\n"));
-        await Task.Delay(200);
+        gateway.Siren.Fault = SirenFault.None;
+        gateway.Siren.ReleaseHeldReply();
+        // Only leftovers that have arrived can be seen: the next command waits for the first of them.
+        Assert.That(await Wait.UntilAsync(() => TcpTable.UnreadBytesFromPort(gateway.Siren.Port) > 0), Is.True,
+                    "the rest of the reply reached the daemon's idle pooled connection");
         Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
     }
 }

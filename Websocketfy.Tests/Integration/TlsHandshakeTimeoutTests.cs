@@ -25,13 +25,13 @@ public sealed class TlsHandshakeTimeoutTests
         await stalled.ConnectAsync("127.0.0.1", gateway.Port);
         // The first five bytes of a ClientHello record header: the daemon starts TLS and waits for the rest.
         await stalled.SendAsync(new byte[] { 0x16, 0x03, 0x01, 0x02, 0x00 }, SocketFlags.None);
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 1, TimeSpan.FromSeconds(30)),
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 1, TimeSpan.FromSeconds(30)),
                     "the stalled client holds the only slot");
 
         byte[] rest = await TlsTests.ReadToEndAsync(stalled);
         Assert.That(rest, Is.Empty, "the daemon closes the stalled connection without a word");
 
-        Assert.That(await ProcessProbe.EventuallyAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)));
+        Assert.That(await Wait.UntilAsync(() => gateway.Gateway.SessionCount == 0, TimeSpan.FromSeconds(30)));
         await using var next = await WssClient.ConnectAsync(gateway.Port, pki);
         Assert.That((await next.RequestAsync("SELECT 1 AS a")).Text, Is.EqualTo("a\n1\n"));
     }

@@ -15,7 +15,7 @@ namespace Websocketfy.Tests.Interop;
 public sealed partial class ReadmeWscatSessionTests
 {
     private const string ReadmeAddress = "127.0.0.1:8080";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Test]
     public async Task ReadmeSession_ShowsWhatTheReadmeShows()

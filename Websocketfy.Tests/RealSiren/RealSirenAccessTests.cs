@@ -50,7 +50,7 @@ public sealed class RealSirenAccessTests
     public async Task ViewersReadWithAWriteBehindIt_LeavesTheTableInPlace()
     {
         await using var siren = await RealSirenServer.StartAsync();
-        await using var gateway = GatewayHarness.StartInFrontOf(siren.Port, _tokens.Configure);
+        await using var gateway = await GatewayHarness.StartInFrontOfAsync(siren.Port, _tokens.Configure);
         await using var viewer = await gateway.ConnectWithTokenAsync(_tokens["viewer"]);
         string before = (await viewer.RequestAsync(Labels)).Text;
         Assert.That(before, Does.StartWith("id, label, path\n1, "), siren.LogTail);
@@ -68,7 +68,7 @@ public sealed class RealSirenAccessTests
     public async Task ViewersWrite_IsRefused_AndNeverReachesTheServer()
     {
         await using var siren = await RealSirenServer.StartAsync();
-        await using var gateway = GatewayHarness.StartInFrontOf(siren.Port, _tokens.Configure);
+        await using var gateway = await GatewayHarness.StartInFrontOfAsync(siren.Port, _tokens.Configure);
         await using var viewer = await gateway.ConnectWithTokenAsync(_tokens["viewer"]);
         foreach (string statement in (string[])["DROP TABLE images", "DELETE FROM images", "UPDATE images SET label = 'x'", "INSERT INTO images VALUES (9, 'x', 'y')"])
             Assert.That((await viewer.RequestAsync(statement)).Text, Does.StartWith("Command failed.\nPermission denied: "));
@@ -81,7 +81,7 @@ public sealed class RealSirenAccessTests
     public async Task AdminsDrop_DoesDropTheTable()
     {
         await using var siren = await RealSirenServer.StartAsync();
-        await using var gateway = GatewayHarness.StartInFrontOf(siren.Port, _tokens.Configure);
+        await using var gateway = await GatewayHarness.StartInFrontOfAsync(siren.Port, _tokens.Configure);
         await using var admin = await gateway.ConnectWithTokenAsync(_tokens["admin"]);
         Assert.That((await admin.RequestAsync("SELECT count(*) FROM images")).Text, Is.EqualTo("count(*)\n5\n"));
         await admin.RequestAsync("DROP TABLE images");

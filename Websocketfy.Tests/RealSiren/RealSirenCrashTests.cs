@@ -31,7 +31,7 @@ public sealed class RealSirenCrashTests
     public async Task KilledBeforeAnyReplyByte_GivesTheClosedEarlyReply_ThenUnavailable_ThenServesAfterRestart()
     {
         await using var siren = await RealSirenServer.StartAsync();
-        await using var gateway = GatewayHarness.StartInFrontOf(siren.Port);
+        await using var gateway = await GatewayHarness.StartInFrontOfAsync(siren.Port);
         await using var client = await gateway.ConnectAsync();
 
         await client.SendTextAsync(EndlessQuery);
@@ -52,7 +52,7 @@ public sealed class RealSirenCrashTests
     {
         await using var siren = await RealSirenServer.StartAsync();
         await using var relay = new PausableRelay(siren.Port);
-        await using var gateway = GatewayHarness.StartInFrontOf(relay.Port);
+        await using var gateway = await GatewayHarness.StartInFrontOfAsync(relay.Port);
         await using var client = await gateway.ConnectAsync();
         string query = ReplyLargerThanKernelBuffers(out long replyBytes);
 

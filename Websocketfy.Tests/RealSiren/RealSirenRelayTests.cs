@@ -21,7 +21,7 @@ public sealed class RealSirenRelayTests
     public async Task StartAsync()
     {
         _siren = await RealSirenServer.StartAsync();
-        _gateway = GatewayHarness.StartInFrontOf(_siren.Port);
+        _gateway = await GatewayHarness.StartInFrontOfAsync(_siren.Port);
     }
 
     [OneTimeTearDown]
@@ -89,7 +89,7 @@ public sealed class RealSirenRelayTests
 
         Assert.That(replies, Is.EqualTo(new[] { "", "", "", "", "" }));
         Assert.That(marker.Text, Is.EqualTo("marker\nafter the blanks\n"));
-        await _siren.WaitForCommandAsync(c => c.Contains("after the blanks", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await _siren.WaitForCommandAsync(c => c.Contains("after the blanks", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.That(_siren.Commands.Skip(before), Is.EqualTo(new[] { "SELECT 'after the blanks' AS marker" }), "what SiREN read");
     }
 
@@ -109,7 +109,7 @@ public sealed class RealSirenRelayTests
             Assert.That((await other.RequestAsync("SELECT 'after quit' AS marker")).Text, Is.EqualTo("marker\nafter quit\n"));
         }
 
-        await _siren.WaitForCommandAsync(c => c.Contains("after quit", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        await _siren.WaitForCommandAsync(c => c.Contains("after quit", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.That(_siren.Commands.Skip(before), Is.EqualTo(new[] { "SELECT 1 AS one", "SELECT 'after quit' AS marker" }), "what SiREN read");
     }
 

@@ -96,6 +96,23 @@ public sealed class FaultModeTests
     }
 
     [Test]
+    public async Task HoldMidReply_SendsTheRequestedPrefix_AndTheRestOnlyOnceReleased()
+    {
+        await using SirenPeerServer server = Started(new SirenPeerOptions { Fault = SirenFault.HoldMidReply, HoldMidReplyAfterBytes = 10 });
+        await using RawSirenClient client = await RawSirenClient.ConnectAsync(server.EndPoint);
+        await client.WaitForBytesAsync(Prompt.Length);
+        await client.SendAsync("SELECT * FROM images\n");
+        await client.WaitForBytesAsync(Prompt.Length + 10);
+        await Task.Delay(Quiet);
+        Assert.That(client.ReceivedText, Is.EqualTo(Prompt + ImagesReply[..10]), "nothing more before the release");
+
+        server.ReleaseHeldReply();
+        await client.WaitForEndingAsync("\n" + Prompt);
+
+        Assert.That(client.ReceivedText, Is.EqualTo(Prompt + ImagesReply));
+    }
+
+    [Test]
     public async Task RefuseConnections_RefusesOnTheAnnouncedPort()
     {
         await using SirenPeerServer server = Started(new SirenPeerOptions { Fault = SirenFault.RefuseConnections });

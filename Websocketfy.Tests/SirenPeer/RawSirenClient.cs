@@ -10,7 +10,7 @@ namespace Websocketfy.Tests.SirenPeer;
 /// </summary>
 internal sealed class RawSirenClient : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     private readonly Socket _socket;
     private readonly Lock _lock = new();

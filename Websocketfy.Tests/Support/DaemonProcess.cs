@@ -6,16 +6,32 @@ using System.Text.RegularExpressions;
 namespace Websocketfy.Tests.Support;
 
 /// <summary>
-/// The built daemon run as a child process (`dotnet websocketfy.dll ...`, copied next to the test
-/// assembly by the project reference): for exit codes, start-up messages and signals.
+/// The process a daemon runs in, and what it holds. Either the built daemon started as a child
+/// (<see cref="Start"/>: `dotnet websocketfy.dll ...`, copied next to the test assembly by the project
+/// reference) for exit codes, its output and signals; or <see cref="InProcess"/>, this test process, which
+/// hosts <see cref="GatewayHarness"/>'s daemon, for its descriptors and memory.
 /// </summary>
+/// <remarks>
+/// The daemon writes its log lines from a logger thread of its own, in its own time: a line is not there
+/// because an earlier line or a reply is. Wait for the line an assertion needs with
+/// <c>Output.WaitForAsync</c>; <c>Output.SoFar</c> is only for "not written" checks made after waiting for a
+/// line that comes later.
+/// </remarks>
 public sealed partial class DaemonProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<string> _stderr = [];
+    private readonly Process? _child;
+    private readonly OutputLines? _output;
+    private int _streamsEnded;
 
-    private DaemonProcess(Process process) => _process = process;
+    private DaemonProcess(Process? child)
+    {
+        _child = child;
+        if (child is not null) _output = new OutputLines($"the daemon (pid {child.Id})");
+    }
+
+    /// <summary>This test process, where <see cref="GatewayHarness"/> runs the daemon. Its counts are process-wide
+    /// (the harness's clients and SiREN peer live here too), so fixtures that measure them do not run in parallel.</summary>
+    public static DaemonProcess InProcess { get; } = new(null);
 
     public static string DaemonPath => Path.Combine(AppContext.BaseDirectory, "websocketfy.dll");
 
@@ -26,11 +42,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// <summary>The demo SiREN backend (samples/SirenDemo), copied next to the test assembly too.</summary>
     public static string SirenDemoPath => Path.Combine(AppContext.BaseDirectory, "siren-demo.dll");
 
-    public int Id => _process.Id;
+    public int Id => _child?.Id ?? Environment.ProcessId;
 
-    /// <summary>Everything the daemon wrote to stderr so far.</summary>
-    public string Stderr { get { lock (_stderr) return string.Join('\n', _stderr); } }
-
+    /// <summary>Starts the built daemon; its stdout and stderr are collected line by line.</summary>
     /// <param name="program">The program's dll: the daemon unless told otherwise (e.g. <see cref="SirenDemoPath"/>,
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
     /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
@@ -56,83 +70,75 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var daemon = new DaemonProcess(Process.Start(start)!);
-        daemon._process.ErrorDataReceived += (_, e) => daemon.OnStderr(e.Data);
-        daemon._process.OutputDataReceived += (_, e) => daemon.OnStderr(e.Data);
-        daemon._process.BeginErrorReadLine();
-        daemon._process.BeginOutputReadLine();
+        daemon._child!.ErrorDataReceived += (_, e) => daemon.OnOutput(e.Data);
+        daemon._child.OutputDataReceived += (_, e) => daemon.OnOutput(e.Data);
+        daemon._child.BeginErrorReadLine();
+        daemon._child.BeginOutputReadLine();
         return daemon;
     }
 
-    /// <summary>Runs the daemon to completion (for start-up errors): exit code and stderr.</summary>
-    public static async Task<(int ExitCode, string Stderr)> RunToExitAsync(params string[] arguments)
+    /// <summary>Runs the daemon to completion (for start-up errors): exit code and all it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)
     {
         await using var daemon = Start(arguments);
-        int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        return (code, daemon.Stderr);
+        int code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, daemon.Output.SoFar);
     }
 
-    private void OnStderr(string? line)
-    {
-        if (line is null) return;
-        lock (_stderr) _stderr.Add(line);
-        var match = ListeningLine().Match(line);
-        if (match.Success) _listening.TrySetResult(int.Parse(match.Groups[1].Value));
-    }
+    // ---- output (a started daemon only) ----
+
+    /// <summary>What the daemon writes to stdout and stderr, line by line: wait for a line with
+    /// <c>Output.WaitForAsync</c>.</summary>
+    public OutputLines Output => _output ?? throw new InvalidOperationException(
+        "the in-process daemon logs through GatewayHarness (captureLog: true), not to an output; start the built daemon to read one");
+
+    /// <summary>The port from the program's "listening on ..." log line.</summary>
+    public async Task<int> WaitUntilListeningAsync(TimeSpan? timeout = null) =>
+        int.Parse((await Output.WaitForAsync(ListeningLine(), timeout)).Groups[1].Value);
 
     // The daemon's "listening on :: port N" and siren-demo's "listening on 127.0.0.1:N, ...".
     [GeneratedRegex(@"listening on \S+?(?: port |:)(\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>The port from the program's "listening on ..." log line.</summary>
-    public async Task<int> WaitUntilListeningAsync()
+    private void OnOutput(string? line)
     {
-        var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
-        if (first != _listening.Task) throw new InvalidOperationException("the daemon did not start listening:\n" + Stderr);
-        return await _listening.Task;
-    }
-
-    /// <summary>Waits until stderr holds <paramref name="text"/> (log lines arrive after the event they tell of).</summary>
-    public async Task WaitForStderrAsync(string text)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        if (line is not null)
         {
-            if (patience.IsCancellationRequested) throw new TimeoutException($"the daemon never logged \"{text}\":\n{Stderr}");
-            await Task.Delay(50);
+            _output!.Add(line);
+            return;
         }
+        if (Interlocked.Increment(ref _streamsEnded) == 2)
+            _output!.End(_child!.HasExited ? $"exit code {_child.ExitCode}" : "stdout and stderr closed");
     }
 
+    private void RequireChild()
+    {
+        if (_child is null) throw new InvalidOperationException("this is the test process itself; start the built daemon for that");
+    }
+
+    // ---- life cycle (a started daemon only) ----
+
+    /// <summary>Waits for the exit (and the end of its output); returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
+        RequireChild();
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        _process.WaitForExit(); // flushes the redirected output
-        return _process.ExitCode;
+        await _child!.WaitForExitAsync(cts.Token);
+        _child.WaitForExit(); // returns once the redirected output has been read to its end
+        return _child.ExitCode;
     }
 
     /// <summary>Waits until the daemon has written a line containing <paramref name="text"/>; returns that line.</summary>
-    public async Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null)
-    {
-        using var patience = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            string? line;
-            lock (_stderr) line = _stderr.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null) return line;
-            try { await Task.Delay(50, patience.Token); }
-            catch (OperationCanceledException) { Assert.Fail($"the daemon wrote no line containing \"{text}\":\n{Stderr}"); }
-        }
-    }
+    public Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null) => Output.WaitForAsync(text, timeout);
 
     /// <summary>Sends SIGKILL, as a crash or the OOM killer would end it: no drain, no goodbye.</summary>
     public async Task KillAsync()
     {
-        _process.Kill();
-        await _process.WaitForExitAsync();
+        _child!.Kill();
+        await _child.WaitForExitAsync();
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _child!.HasExited;
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate() => Signal("TERM");
@@ -142,42 +148,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     private void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString()]);
+        RequireChild();
+        using var kill = Process.Start("kill", ["-" + name, _child!.Id.ToString()]);
         kill.WaitForExit();
-    }
-
-    /// <summary>Lines written so far; give it to <see cref="WaitForLineAsync"/> to wait for a later line only.</summary>
-    public int LineCount { get { lock (_stderr) return _stderr.Count; } }
-
-    /// <summary>Waits until a line after the first <paramref name="skip"/> contains <paramref name="text"/>
-    /// and returns it; fails with everything the daemon wrote when none does within the bound (30 s).</summary>
-    public async Task<string> WaitForLineAsync(string text, int skip = 0, TimeSpan? timeout = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            lock (_stderr)
-            {
-                for (int i = skip; i < _stderr.Count; i++)
-                {
-                    if (_stderr[i].Contains(text, StringComparison.Ordinal)) return _stderr[i];
-                }
-            }
-            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)) || _process.HasExited)
-                throw new InvalidOperationException($"the daemon wrote no line with \"{text}\":\n{Stderr}");
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The daemon's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
-    public long PeakResidentBytes()
-    {
-        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim()) * 1024;
-        }
-        throw new InvalidOperationException("no VmHWM in /proc/PID/status");
     }
 
     /// <summary>A port nothing listens on right now.</summary>
@@ -188,13 +161,113 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
+    // ---- what the process holds (either kind) ----
+
+    /// <summary>What the process's open file descriptors point at (sockets, files, pipes), leaving out the runtime's
+    /// own: assemblies and native libraries mapped when first used, and symbol files, opened the first time an
+    /// exception's stack trace needs line numbers. Those stay open for good and are no one's leak.</summary>
+    public List<string> DescriptorTargets()
+    {
+        var targets = new List<string>();
+        foreach (string entry in Directory.GetFileSystemEntries($"/proc/{Id}/fd"))
+        {
+            string? target;
+            try { target = new FileInfo(entry).LinkTarget; }
+            catch (IOException) { continue; } // closed while we listed
+            if (target is null || target.EndsWith(".dll", StringComparison.Ordinal) || target.EndsWith(".pdb", StringComparison.Ordinal)
+                || target.EndsWith(".so", StringComparison.Ordinal) || target.Contains(".so.", StringComparison.Ordinal))
+                continue;
+            targets.Add(target);
+        }
+        return targets;
+    }
+
+    public int OpenDescriptors() => DescriptorTargets().Count;
+
+    /// <summary>Waits until the descriptor count is down to <paramref name="most"/>; returns the last count.</summary>
+    public Task<int> DescriptorsSettleAsync(int most, TimeSpan? timeout = null) =>
+        Wait.ForValueAsync(OpenDescriptors, count => count <= most, timeout);
+
+    /// <summary>The process's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        foreach (string line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM in /proc/PID/status");
+    }
+
+    /// <summary>Resident set size in bytes, read fresh from the kernel.</summary>
+    public long WorkingSet()
+    {
+        if (_child is not null)
+        {
+            _child.Refresh();
+            return _child.WorkingSet64;
+        }
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+
+    /// <summary>This process's managed heap in use after a full, compacting collection.</summary>
+    public static long ManagedHeapAfterCollection()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>Samples this process's working set and managed heap every few milliseconds until disposed, keeping the peaks.</summary>
+    public sealed class PeakSampler : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _sampling;
+        private long _peakWorkingSet, _peakHeap;
+
+        public PeakSampler() => _sampling = SampleAsync();
+
+        public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
+        public long PeakManagedHeap => Interlocked.Read(ref _peakHeap);
+
+        private async Task SampleAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                Raise(ref _peakWorkingSet, InProcess.WorkingSet());
+                Raise(ref _peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                try { await Task.Delay(10, _stop.Token); } catch (OperationCanceledException) { }
+            }
+        }
+
+        private static void Raise(ref long peak, long value)
+        {
+            long seen = Interlocked.Read(ref peak);
+            while (value > seen)
+            {
+                long was = Interlocked.CompareExchange(ref peak, value, seen);
+                if (was == seen) return;
+                seen = was;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            await _sampling;
+            _stop.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_child is null) return;
+        if (!_child.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _child.Kill(entireProcessTree: true);
+            await _child.WaitForExitAsync();
         }
-        _process.Dispose();
+        _child.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Websocketfy.Daemon;
+using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.SirenDemo;
 
@@ -15,49 +16,62 @@ namespace Websocketfy.Tests.Support;
 public sealed class GatewayHarness : IAsyncDisposable
 {
     private readonly SirenPeerServer? _siren;
+    private readonly OutputLines? _log;
+    private readonly ILoggerFactory? _loggers;
 
-    private GatewayHarness(SirenPeerServer? siren, TempTree files, Gateway gateway, GatewayOptions options)
+    private GatewayHarness(SirenPeerServer? siren, TempTree files, Gateway gateway, GatewayOptions options, OutputLines? log, ILoggerFactory? loggers)
     {
         _siren = siren;
         Files = files;
         Gateway = gateway;
         Options = options;
+        _log = log;
+        _loggers = loggers;
     }
 
-    /// <summary>The SiREN peer the daemon relays to (not for a harness made by <see cref="StartInFrontOf"/>).</summary>
+    /// <summary>The SiREN peer the daemon relays to (not for a harness made by <see cref="StartInFrontOfAsync"/>).</summary>
     public SirenPeerServer Siren => _siren ?? throw new InvalidOperationException("this daemon relays to a SiREN server the harness does not own");
     public TempTree Files { get; }
     public Gateway Gateway { get; }
     public GatewayOptions Options { get; }
     public int Port => Gateway.Port;
 
+    /// <summary>The daemon's log lines at Information and above, when started with <c>captureLog: true</c>:
+    /// wait for a line with <c>Log.WaitForAsync</c>.</summary>
+    public OutputLines Log => _log ?? throw new InvalidOperationException("start the harness with captureLog: true to read the daemon's log");
+
     /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
     /// <param name="peer">The SiREN peer's options (faults, ...).</param>
     /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
     /// <param name="loggers">Where the daemon logs (e.g. a <see cref="CapturedLog"/>); silent by default.</param>
+    /// <param name="captureLog">Collects the daemon's log in <see cref="Log"/> (off by default: it costs
+    /// memory, which some tests measure).</param>
     public static async Task<GatewayHarness> StartAsync(
         Func<GatewayOptions, GatewayOptions>? configure = null,
         SirenPeerOptions? peer = null,
         bool startSiren = true,
         Action<TempTree>? populate = null,
+        bool captureLog = false,
         TimeProvider? clock = null,
         ILoggerFactory? loggers = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return Start(siren, siren.Port, configure, populate, clock, loggers);
+        return await StartAsync(siren, siren.Port, configure, populate, captureLog, clock, loggers);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
-    public static GatewayHarness StartInFrontOf(
+    public static Task<GatewayHarness> StartInFrontOfAsync(
         int sirenPort,
         Func<GatewayOptions, GatewayOptions>? configure = null,
-        Action<TempTree>? populate = null) =>
-        Start(null, sirenPort, configure, populate, null, null);
+        Action<TempTree>? populate = null,
+        bool captureLog = false) =>
+        StartAsync(null, sirenPort, configure, populate, captureLog, null, null);
 
-    private static GatewayHarness Start(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
-                                        Action<TempTree>? populate, TimeProvider? clock, ILoggerFactory? loggers)
+    private static async Task<GatewayHarness> StartAsync(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
+                                                        Action<TempTree>? populate, bool captureLog, TimeProvider? clock,
+                                                        ILoggerFactory? loggers)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -72,9 +86,17 @@ public sealed class GatewayHarness : IAsyncDisposable
             CloseTimeout = TimeSpan.FromSeconds(2),
         };
         if (configure is not null) options = configure(options);
+        OutputLines? log = captureLog ? new OutputLines("the in-process daemon's log") : null;
+        // The harness disposes only the factory it made; one passed in belongs to the caller.
+        ILoggerFactory? owned = log is null ? null : TestLogging.Capturing(log);
+        loggers ??= owned;
         var gateway = new Gateway(options, loggers ?? TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
-        return new GatewayHarness(siren, files, gateway, options);
+        // Tests start from a known pool: the start-up check's connection idle in it when SiREN answers, none
+        // otherwise. Left running, its connection could arrive after a test's first command had opened its own.
+        if (!await Wait.UntilAsync(() => gateway.Siren.State != SirenState.Unknown && gateway.Pool.BusyCount == 0))
+            Assert.Fail("the daemon's start-up check of SiREN did not end");
+        return new GatewayHarness(siren, files, gateway, options, log, owned);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
@@ -88,14 +110,24 @@ public sealed class GatewayHarness : IAsyncDisposable
         await Gateway.DisposeAsync();
         if (_siren is not null) await _siren.DisposeAsync();
         Files.Dispose();
+        _loggers?.Dispose();
     }
 }
 
 /// <summary>Daemon logs in tests: silent unless WEBSOCKETFY_TEST_LOG is set (then Debug to stderr).</summary>
 public static class TestLogging
 {
+    private static readonly bool ToConsole = Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_LOG") is not null;
+
     public static readonly ILoggerFactory Factory =
-        Environment.GetEnvironmentVariable("WEBSOCKETFY_TEST_LOG") is null
-            ? NullLoggerFactory.Instance
-            : LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true));
+        ToConsole ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true))
+                  : NullLoggerFactory.Instance;
+
+    /// <summary>Loggers that also add Information and above to <paramref name="lines"/>.</summary>
+    public static ILoggerFactory Capturing(OutputLines lines) => LoggerFactory.Create(b =>
+    {
+        b.SetMinimumLevel(ToConsole ? LogLevel.Debug : LogLevel.Information);
+        b.AddProvider(new LogToLines(lines));
+        if (ToConsole) b.AddSimpleConsole(o => o.SingleLine = true);
+    });
 }

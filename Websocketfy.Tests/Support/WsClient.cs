@@ -41,14 +41,18 @@ public sealed class WsClient : IAsyncDisposable
     }
 
     /// <summary>Reads one whole message (all its fragments). A close frame is returned as a Received with IsClose.</summary>
+    /// <param name="timeout">How long to wait without progress (30 s unless given): a large message on a busy
+    /// machine may take longer than that in all, but keeps coming.</param>
     public async Task<Received> ReceiveAsync(TimeSpan? timeout = null, long maxBytes = 256L * 1024 * 1024)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        TimeSpan silence = timeout ?? TimeSpan.FromSeconds(30);
+        using var cts = new CancellationTokenSource(silence);
         var message = new MemoryStream();
         var buffer = new byte[64 * 1024];
         while (true)
         {
             var result = await _socket.ReceiveAsync(buffer, cts.Token);
+            cts.CancelAfter(silence);
             if (result.MessageType == WebSocketMessageType.Close)
                 return new Received(WebSocketMessageType.Close, [], result.CloseStatus, result.CloseStatusDescription);
             message.Write(buffer, 0, result.Count);

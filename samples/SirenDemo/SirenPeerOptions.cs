@@ -29,6 +29,9 @@ public sealed record SirenPeerOptions
     /// </summary>
     public int CloseMidReplyAfterBytes { get; init; }
 
+    /// <summary>Bytes of the reply written before the hold under <see cref="SirenFault.HoldMidReply"/>.</summary>
+    public int HoldMidReplyAfterBytes { get; init; }
+
     /// <summary>Receives one line per connection event and per command (called on the serving thread).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -14,6 +14,7 @@ namespace Websocketfy.SirenDemo;
 public sealed class SirenPeerServer : IAsyncDisposable
 {
     private readonly PeerStatistics _statistics = new();
+    private readonly SemaphoreSlim _heldReplies = new(0);
     private SqliteConnection? _database;
     private CommandDispatcher? _dispatcher;
     private ServeLoop? _loop;
@@ -101,7 +102,7 @@ public sealed class SirenPeerServer : IAsyncDisposable
             listener = null;
         }
 
-        _loop = new ServeLoop(listener, _dispatcher, Options, () => _fault, _statistics);
+        _loop = new ServeLoop(listener, _dispatcher, Options, () => _fault, _statistics, _heldReplies);
         _loop.Start();
     }
 
@@ -134,6 +135,10 @@ public sealed class SirenPeerServer : IAsyncDisposable
     /// had sent them unasked (for tests of out-of-step detection).
     /// </summary>
     public Task InjectUnsolicitedAsync(byte[] bytes) => _loop?.WriteToAll(bytes) ?? Task.CompletedTask;
+
+    /// <summary>Lets a reply held under <see cref="SirenFault.HoldMidReply"/> go on (one reply per call; a call
+    /// before the hold lets the next held reply through at once).</summary>
+    public void ReleaseHeldReply() => _heldReplies.Release();
 
     /// <summary>Waits until at least <paramref name="count"/> chunks have been read.</summary>
     /// <exception cref="TimeoutException">They did not arrive within <paramref name="timeout"/>.</exception>

@@ -51,7 +51,7 @@ public sealed class AuditLogTests
         string path = Path.Combine(_dir.Root, "audit.log");
         var audit = AuditLog.Open(path, new Metrics(), NullLogger.Instance);
         audit.Write(Record(1));
-        Assert.That(await ProcessProbe.EventuallyAsync(() => File.Exists(path) && Lines(path).Length == 1, TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Wait.UntilAsync(() => File.Exists(path) && Lines(path).Length == 1, TimeSpan.FromSeconds(30)), Is.True);
         File.Move(path, path + ".1");          // what logrotate does, then it sends SIGHUP
         audit.Write(Record(2));                // may still land in the moved file: it is open
         audit.UseFile(AuditLog.OpenFile(path));
@@ -71,7 +71,7 @@ public sealed class AuditLogTests
         var audit = AuditLog.Open(link, metrics, log);
         audit.Write(Record(1));
         audit.Write(Record(2));
-        Assert.That(await ProcessProbe.EventuallyAsync(() => metrics.RenderPrometheus().Contains("websocketfy_audit_failing 1\n"), TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Wait.UntilAsync(() => metrics.RenderPrometheus().Contains("websocketfy_audit_failing 1\n"), TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(log.Lines, Has.Some.Contains("cannot write").And.Contains("the service goes on"));
 
         File.Delete(link);

@@ -49,7 +49,7 @@ public sealed class ReplySpoolTests
         Assert.That(reading.IsCompleted, Is.False);
         spool.Append("abc"u8, final: false);
         spool.Append("def"u8, final: true);
-        Assert.That(await reading.WaitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo("abcdef"u8.ToArray()));
+        Assert.That(await reading.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo("abcdef"u8.ToArray()));
     }
 
     [Test]

@@ -64,7 +64,7 @@ public class CommandLineTests : ResolverTestBase
     [Test]
     public async Task CheckConfig_WithAMissingRoot_SaysSoWithTheRootExitCode()
     {
-        string missing = Path.Combine(Scratch.Path, "absent");
+        string missing = Path.Combine(Scratch.Root, "absent");
         Assert.That(await Run("--check-config", "--root", missing), Is.EqualTo(ExitCodes.RootUnusable));
         Assert.That(_stderr.ToString(), Is.EqualTo($"websocketfy: root '{missing}' does not exist" + Environment.NewLine));
         Assert.That(_stdout.ToString(), Is.Empty);
@@ -165,7 +165,7 @@ public class CommandLineTests : ResolverTestBase
     [Test]
     public async Task UnusableRoot_StopsWithItsExitCode()
     {
-        string missing = Path.Combine(Scratch.Path, "absent");
+        string missing = Path.Combine(Scratch.Root, "absent");
         Assert.That(await Run("--root", missing), Is.EqualTo(ExitCodes.RootUnusable));
         Assert.That(_stderr.ToString(), Is.EqualTo($"websocketfy: root '{missing}' does not exist" + Environment.NewLine));
     }
@@ -173,7 +173,7 @@ public class CommandLineTests : ResolverTestBase
     [Test]
     public async Task ConfigError_StopsWithTheConfigExitCode()
     {
-        string config = Scratch.WriteFile("websocketfy.conf", "\nprot = 1\n");
+        string config = Scratch.Write("websocketfy.conf", "\nprot = 1\n");
         Assert.That(await RunWithRoot("--config", config), Is.EqualTo(ExitCodes.Config));
         Assert.That(_stderr.ToString(), Is.EqualTo($"websocketfy: {config}:2: unknown key 'prot'" + Environment.NewLine));
     }

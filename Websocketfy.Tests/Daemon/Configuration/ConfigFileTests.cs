@@ -5,7 +5,7 @@ namespace Websocketfy.Tests.Daemon.Configuration;
 /// <summary>websocketfy.conf through the resolver, with real files.</summary>
 public class ConfigFileTests : ResolverTestBase
 {
-    private string ConfigWith(string text) => Scratch.WriteFile("websocketfy.conf", text);
+    private string ConfigWith(string text) => Scratch.Write("websocketfy.conf", text);
 
     private OptionsResolution ResolveFile(string text) => Resolve("--config", ConfigWith(text));
 
@@ -28,7 +28,7 @@ public class ConfigFileTests : ResolverTestBase
     [Test]
     public void HashNotAfterWhiteSpace_IsPartOfTheValue()
     {
-        string spool = Scratch.CreateDirectory("dir#1");
+        string spool = Scratch.Dir("dir#1");
         Assert.That(Succeeded(ResolveFile($"spool-directory = {spool}\n")).SpoolDirectory, Is.EqualTo(spool));
     }
 
@@ -90,20 +90,20 @@ public class ConfigFileTests : ResolverTestBase
     [Test]
     public void MissingFile_IsAConfigError()
     {
-        string path = Path.Combine(Scratch.Path, "absent.conf");
+        string path = Path.Combine(Scratch.Root, "absent.conf");
         AssertConfigError(Resolve("--config", path), $"cannot read config file '{path}': no such file");
     }
 
     [Test]
     public void FileInAMissingDirectory_IsAConfigError()
     {
-        string path = Path.Combine(Scratch.Path, "absent", "websocketfy.conf");
+        string path = Path.Combine(Scratch.Root, "absent", "websocketfy.conf");
         AssertConfigError(Resolve("--config", path), $"cannot read config file '{path}': no such file");
     }
 
     [Test]
     public void Directory_IsNotAConfigFile() =>
-        AssertConfigError(Resolve("--config", Scratch.Path), $"cannot read config file '{Scratch.Path}': it is a directory");
+        AssertConfigError(Resolve("--config", Scratch.Root), $"cannot read config file '{Scratch.Root}': it is a directory");
 
     [Test]
     public void EmptyConfigName_IsAConfigError() =>
@@ -122,7 +122,7 @@ public class ConfigFileTests : ResolverTestBase
     [Test]
     public void MissingConfigFileNamedByTheEnvironment_IsAConfigError()
     {
-        string path = Path.Combine(Scratch.Path, "absent.conf");
+        string path = Path.Combine(Scratch.Root, "absent.conf");
         AssertConfigError(Resolve(TestEnvironment.With(("WEBSOCKETFY_CONFIG", path))), $"cannot read config file '{path}': no such file");
     }
 

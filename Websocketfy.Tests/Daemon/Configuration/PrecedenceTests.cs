@@ -6,7 +6,7 @@ namespace Websocketfy.Tests.Daemon.Configuration;
 /// <summary>Command line over environment over config file over defaults.</summary>
 public class PrecedenceTests : ResolverTestBase
 {
-    private string ConfigWith(string text) => Scratch.WriteFile("websocketfy.conf", text);
+    private string ConfigWith(string text) => Scratch.Write("websocketfy.conf", text);
 
     [Test]
     public void NothingGiven_GivesTheDefaults()
@@ -79,14 +79,14 @@ public class PrecedenceTests : ResolverTestBase
         var environment = TestEnvironment.With(("WEBSOCKETFY_CONFIG", ConfigWith("port = 9001\n")));
         GatewayOptions options = Succeeded(Resolve(environment));
         Assert.That(options.Port, Is.EqualTo(9001));
-        Assert.That(options.ConfigFile, Is.EqualTo(Path.Combine(Scratch.Path, "websocketfy.conf")));
+        Assert.That(options.ConfigFile, Is.EqualTo(Path.Combine(Scratch.Root, "websocketfy.conf")));
     }
 
     [Test]
     public void ConfigOption_OverridesTheConfigFileNamedByTheEnvironment()
     {
-        string fromEnvironment = Scratch.WriteFile("env.conf", "port = 9001\n");
-        string fromCommandLine = Scratch.WriteFile("cli.conf", "port = 9002\n");
+        string fromEnvironment = Scratch.Write("env.conf", "port = 9001\n");
+        string fromCommandLine = Scratch.Write("cli.conf", "port = 9002\n");
         var environment = TestEnvironment.With(("WEBSOCKETFY_CONFIG", fromEnvironment));
         Assert.That(Succeeded(Resolve(environment, "--config", fromCommandLine)).Port, Is.EqualTo(9002));
     }

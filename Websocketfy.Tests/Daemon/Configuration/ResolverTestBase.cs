@@ -1,4 +1,5 @@
 using Websocketfy.Daemon.Configuration;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Configuration;
 
@@ -6,14 +7,14 @@ namespace Websocketfy.Tests.Daemon.Configuration;
 /// missing --root and the default ./fs does not exist where tests run.</summary>
 public abstract class ResolverTestBase
 {
-    protected TemporaryDirectory Scratch { get; private set; } = null!;
+    protected TempTree Scratch { get; private set; } = null!;
     protected string FileRoot { get; private set; } = null!;
 
     [SetUp]
     public void CreateScratch()
     {
-        Scratch = new TemporaryDirectory();
-        FileRoot = Scratch.CreateDirectory("fs");
+        Scratch = new TempTree();
+        FileRoot = Scratch.Dir("fs");
     }
 
     [TearDown]

@@ -119,14 +119,14 @@ public class ValidationTests : ResolverTestBase
     [Test]
     public void MissingRoot_IsRefusedWithItsOwnExitCode()
     {
-        string missing = Path.Combine(Scratch.Path, "absent");
+        string missing = Path.Combine(Scratch.Root, "absent");
         AssertRefused(ResolveAsGiven("--root", missing), $"root '{missing}' does not exist", ExitCodes.RootUnusable);
     }
 
     [Test]
     public void RootThatIsAFile_IsRefused()
     {
-        string file = Scratch.WriteFile("file", "x");
+        string file = Scratch.Write("file", "x");
         AssertRefused(ResolveAsGiven("--root", file), $"root '{file}' is not a directory", ExitCodes.RootUnusable);
     }
 
@@ -151,7 +151,7 @@ public class ValidationTests : ResolverTestBase
     public void UnreadableRoot_IsRefused()
     {
         Assume.That(Environment.UserName, Is.Not.EqualTo("root"), "root reads directories whatever their mode");
-        string root = Scratch.CreateDirectory("locked");
+        string root = Scratch.Dir("locked");
         File.SetUnixFileMode(root, UnixFileMode.UserExecute);
         try
         {
@@ -168,7 +168,7 @@ public class ValidationTests : ResolverTestBase
     public void UnsearchableRoot_IsRefused()
     {
         Assume.That(Environment.UserName, Is.Not.EqualTo("root"), "root enters directories whatever their mode");
-        string root = Scratch.CreateDirectory("locked");
+        string root = Scratch.Dir("locked");
         File.SetUnixFileMode(root, UnixFileMode.UserRead);
         try
         {
@@ -198,7 +198,7 @@ public class ValidationTests : ResolverTestBase
     [Test]
     public void MissingSpoolDirectory_IsRefusedWithItsOwnExitCode()
     {
-        string missing = Path.Combine(Scratch.Path, "absent");
+        string missing = Path.Combine(Scratch.Root, "absent");
         AssertRefused(Resolve("--spool-directory", missing),
             $"spool directory '{missing}' does not exist or is not a directory", ExitCodes.SpoolUnusable);
     }
@@ -208,7 +208,7 @@ public class ValidationTests : ResolverTestBase
     public void ReadOnlySpoolDirectory_IsRefused()
     {
         Assume.That(Environment.UserName, Is.Not.EqualTo("root"), "root writes into directories whatever their mode");
-        string spool = Scratch.CreateDirectory("spool");
+        string spool = Scratch.Dir("spool");
         File.SetUnixFileMode(spool, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
         {
@@ -223,7 +223,7 @@ public class ValidationTests : ResolverTestBase
     [Test]
     public void SpoolProbe_LeavesNoFileBehind()
     {
-        string spool = Scratch.CreateDirectory("spool");
+        string spool = Scratch.Dir("spool");
         Succeeded(Resolve("--spool-directory", spool));
         Assert.That(Directory.EnumerateFileSystemEntries(spool), Is.Empty);
     }

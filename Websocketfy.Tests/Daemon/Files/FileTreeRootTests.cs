@@ -1,4 +1,5 @@
 using Websocketfy.Daemon.Files;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 
@@ -25,7 +26,7 @@ public class FileTreeRootTests
     [Test]
     public void RootThatIsAFile_ThrowsDirectoryNotFoundNamingThePath()
     {
-        string file = _tree.File("plain.txt", "x");
+        string file = _tree.Write("plain.txt", "x");
         var error = Assert.Throws<DirectoryNotFoundException>(() => new FileTree(file));
         Assert.That(error!.Message, Does.Contain(file).And.Contain("not a directory"));
     }

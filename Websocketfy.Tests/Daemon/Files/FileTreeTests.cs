@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 
@@ -38,7 +39,7 @@ public class FileTreeTests
     {
         byte[] content = new byte[70_000];
         new Random(7).NextBytes(content);
-        _tree.File("pacs/study/image.dcm", content);
+        _tree.Write("pacs/study/image.dcm", content);
 
         using OpenedFile? file = Open(out FileRefusal refusal, "study", "image.dcm");
 
@@ -51,7 +52,7 @@ public class FileTreeTests
     [Test]
     public void OpenedStream_IsReadOnlyAndStartsAtZero()
     {
-        _tree.File("pacs/a.txt", "abc");
+        _tree.Write("pacs/a.txt", "abc");
         using OpenedFile file = Open(out _, "a.txt")!;
         Assert.That(file.Stream.CanWrite, Is.False);
         Assert.That(file.Stream.Position, Is.Zero);
@@ -60,7 +61,7 @@ public class FileTreeTests
     [Test]
     public void EmptyFile_OpensWithLengthZero()
     {
-        _tree.File("pacs/empty", []);
+        _tree.Write("pacs/empty", []);
         using OpenedFile? file = Open(out FileRefusal refusal, "empty");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
         Assert.That(file!.Length, Is.Zero);
@@ -69,7 +70,7 @@ public class FileTreeTests
     [Test]
     public void Length_IsTheSizeWhenOpened_NotWhenAsked()
     {
-        string path = _tree.File("pacs/growing.log", "12345");
+        string path = _tree.Write("pacs/growing.log", "12345");
         using OpenedFile file = Open(out _, "growing.log")!;
         File.AppendAllText(path, "6789");
         Assert.That(file.Length, Is.EqualTo(5));
@@ -92,7 +93,7 @@ public class FileTreeTests
     [Test]
     public void FileUsedAsADirectory_IsNotFound()
     {
-        _tree.File("pacs/a.txt", "abc");
+        _tree.Write("pacs/a.txt", "abc");
         Assert.That(Open(out FileRefusal refusal, "a.txt", "inner"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.NotFound));
     }
@@ -123,7 +124,7 @@ public class FileTreeTests
             Open(out FileRefusal refusal, "pipe")?.Dispose();
             return refusal;
         });
-        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(10)));
+        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(30)));
         Assert.That(finished, Is.SameAs(attempt), "TryOpen blocked on a fifo");
         Assert.That(await attempt, Is.EqualTo(FileRefusal.NotRegularFile));
     }
@@ -148,7 +149,7 @@ public class FileTreeTests
     [Test]
     public void SymlinkToAFileInsideTheRoot_Opens()
     {
-        _tree.File("pacs/study/real.dcm", "inside");
+        _tree.Write("pacs/study/real.dcm", "inside");
         _tree.Link("pacs/alias.dcm", "study/real.dcm");
         using OpenedFile? file = Open(out FileRefusal refusal, "alias.dcm");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
@@ -158,7 +159,7 @@ public class FileTreeTests
     [Test]
     public void SymlinkedDirectoryInsideTheRoot_Opens()
     {
-        _tree.File("pacs/2024/study/image.dcm", "x");
+        _tree.Write("pacs/2024/study/image.dcm", "x");
         _tree.Link("pacs/latest", "2024/study");
         using OpenedFile? file = Open(out FileRefusal refusal, "latest", "image.dcm");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
@@ -168,7 +169,7 @@ public class FileTreeTests
     [Test]
     public void SymlinkToAFileOutsideTheRoot_IsRefusedAsOutsideRoot()
     {
-        _tree.File("outside/secret.txt", "secret");
+        _tree.Write("outside/secret.txt", "secret");
         _tree.Link("pacs/leak.txt", _tree.PathOf("outside/secret.txt"));
         Assert.That(Open(out FileRefusal refusal, "leak.txt"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.OutsideRoot));
@@ -177,7 +178,7 @@ public class FileTreeTests
     [Test]
     public void RelativeSymlinkClimbingOutOfTheRoot_IsRefusedAsOutsideRoot()
     {
-        _tree.File("outside/secret.txt", "secret");
+        _tree.Write("outside/secret.txt", "secret");
         _tree.Link("pacs/leak.txt", "../outside/secret.txt");
         Assert.That(Open(out FileRefusal refusal, "leak.txt"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.OutsideRoot));
@@ -187,7 +188,7 @@ public class FileTreeTests
     public void SymlinkedDirectoryLeadingOut_IsRefusedEvenWhenItIsNotTheLastSegment()
     {
         // Only an intermediate segment is a link; resolving just the last one would miss it.
-        _tree.File("outside/deep/secret.txt", "secret");
+        _tree.Write("outside/deep/secret.txt", "secret");
         _tree.Link("pacs/study", _tree.PathOf("outside"));
         Assert.That(Open(out FileRefusal refusal, "study", "deep", "secret.txt"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.OutsideRoot));
@@ -196,7 +197,7 @@ public class FileTreeTests
     [Test]
     public void ChainOfSymlinkedDirectoriesLeadingOut_IsRefusedAsOutsideRoot()
     {
-        _tree.File("outside/secret.txt", "secret");
+        _tree.Write("outside/secret.txt", "secret");
         _tree.Link("pacs/a", "b");
         _tree.Link("pacs/b", "../outside");
         Assert.That(Open(out FileRefusal refusal, "a", "secret.txt"), Is.Null);
@@ -206,7 +207,7 @@ public class FileTreeTests
     [Test]
     public void SiblingDirectoryWhoseNameStartsWithTheRoot_IsOutsideRoot()
     {
-        _tree.File("pacs-private/secret.dcm", "secret");
+        _tree.Write("pacs-private/secret.dcm", "secret");
         _tree.Link("pacs/shortcut", "../pacs-private");
         Assert.That(Open(out FileRefusal refusal, "shortcut", "secret.dcm"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.OutsideRoot));
@@ -215,7 +216,7 @@ public class FileTreeTests
     [Test]
     public void RootGivenThroughASymlink_IsServedAndItsRealPathIsTheRealRoot()
     {
-        _tree.File("pacs/a.txt", "abc");
+        _tree.Write("pacs/a.txt", "abc");
         string linkedRoot = _tree.Link("via-link", _root);
 
         var tree = new FileTree(linkedRoot);
@@ -229,7 +230,7 @@ public class FileTreeTests
     [Test]
     public void RootGivenThroughASymlink_StillRefusesLinksLeadingOut()
     {
-        _tree.File("outside/secret.txt", "secret");
+        _tree.Write("outside/secret.txt", "secret");
         _tree.Link("pacs/leak.txt", "../outside/secret.txt");
         string linkedRoot = _tree.Link("via-link", _root);
         Assert.That(new FileTree(linkedRoot).TryOpen(["leak.txt"], out FileRefusal refusal), Is.Null);
@@ -239,7 +240,7 @@ public class FileTreeTests
     [Test]
     public void FileNameWithSpaces_Opens()
     {
-        _tree.File("pacs/my study/image 001.dcm", "spaced");
+        _tree.Write("pacs/my study/image 001.dcm", "spaced");
         using OpenedFile? file = Open(out FileRefusal refusal, "my study", "image 001.dcm");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
         Assert.That(Encoding.UTF8.GetString(ReadAll(file!)), Is.EqualTo("spaced"));
@@ -248,7 +249,7 @@ public class FileTreeTests
     [Test]
     public void NonAsciiFileName_Opens()
     {
-        _tree.File("pacs/patiënt/bild-ü.dcm", "ü");
+        _tree.Write("pacs/patiënt/bild-ü.dcm", "ü");
         using OpenedFile? file = Open(out FileRefusal refusal, "patiënt", "bild-ü.dcm");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
     }
@@ -256,7 +257,7 @@ public class FileTreeTests
     [Test]
     public void NestedDirectories_Open()
     {
-        _tree.File("pacs/a/b/c/d/e/f.dcm", "deep");
+        _tree.Write("pacs/a/b/c/d/e/f.dcm", "deep");
         using OpenedFile? file = Open(out FileRefusal refusal, "a", "b", "c", "d", "e", "f.dcm");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
         Assert.That(file!.Length, Is.EqualTo(4));
@@ -265,7 +266,7 @@ public class FileTreeTests
     [Test]
     public void EmptySegments_AreSkipped()
     {
-        _tree.File("pacs/a/b.dcm", "b");
+        _tree.Write("pacs/a/b.dcm", "b");
         using OpenedFile? file = Open(out FileRefusal refusal, "", "a", "", "", "b.dcm", "");
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
     }
@@ -277,8 +278,8 @@ public class FileTreeTests
     [TestCase("a\0b", TestName = "SegmentContainingNul_IsRefusedAsOutsideRoot")]
     public void SegmentBreakingTheLexicalRules_IsRefusedEvenIfTheCallerMissedIt(string segment)
     {
-        _tree.File("pacs/.hidden", "h");
-        _tree.File("pacs/a", "a");
+        _tree.Write("pacs/.hidden", "h");
+        _tree.Write("pacs/a", "a");
         Assert.That(Open(out FileRefusal refusal, segment), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.OutsideRoot));
     }
@@ -333,7 +334,7 @@ public class FileTreeTests
         // by ErrnoEACCES_MeansUnreadable. To exercise it, run the suite as another user, e.g.
         // setpriv --reuid=65534 --regid=65534 --clear-groups dotnet test <the built test dll>.
         Assume.That(Environment.UserName, Is.Not.EqualTo("root"), "permissions do not bind root");
-        string path = _tree.File("pacs/locked.dcm", "x");
+        string path = _tree.Write("pacs/locked.dcm", "x");
         File.SetUnixFileMode(path, UnixFileMode.None);
         Assert.That(Open(out FileRefusal refusal, "locked.dcm"), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.Unreadable));

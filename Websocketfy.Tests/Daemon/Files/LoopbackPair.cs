@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 
@@ -41,15 +42,8 @@ internal sealed class LoopbackPair : IDisposable
     }
 
     /// <summary>Waits, without reading, until bytes are waiting at the receiver.</summary>
-    public async Task FirstBytesAsync(TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (Receiver.Available == 0)
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "no bytes arrived");
-            await Task.Delay(5);
-        }
-    }
+    public async Task FirstBytesAsync(TimeSpan patience) =>
+        Assert.That(await Wait.UntilAsync(() => Receiver.Available > 0, patience), Is.True, "no bytes arrived");
 
     /// <summary>Reads until the sender shuts down; returns the byte count and SHA-256 of what arrived.</summary>
     public async Task<(long Count, byte[] Sha256)> ReceiveAllAsync()

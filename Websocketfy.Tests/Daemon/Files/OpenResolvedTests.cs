@@ -1,5 +1,6 @@
 using System.Text;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 
@@ -27,7 +28,7 @@ public class OpenResolvedTests
             FileTree.OpenResolved(NulTerminated(fifo), out FileRefusal refusal, out _)?.Dispose();
             return refusal;
         });
-        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(10)));
+        Task finished = await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromSeconds(30)));
         Assert.That(finished, Is.SameAs(attempt), "open blocked on a fifo (O_NONBLOCK missing?)");
         Assert.That(await attempt, Is.EqualTo(FileRefusal.NotRegularFile));
     }
@@ -35,7 +36,7 @@ public class OpenResolvedTests
     [Test]
     public void ASymlinkSwappedInAsTheLastSegment_IsNotFollowed()
     {
-        string target = _tree.File("target.txt", "t");
+        string target = _tree.Write("target.txt", "t");
         string link = _tree.Link("link.txt", target);
         Assert.That(FileTree.OpenResolved(NulTerminated(link), out FileRefusal refusal, out string? detail), Is.Null);
         Assert.That(refusal, Is.EqualTo(FileRefusal.NotFound));
@@ -53,7 +54,7 @@ public class OpenResolvedTests
     [Test]
     public void ARegularFile_OpensWithTheSizeOfTheOpenHandle()
     {
-        string path = _tree.File("f.bin", new byte[1234]);
+        string path = _tree.Write("f.bin", new byte[1234]);
         using OpenedFile? file = FileTree.OpenResolved(NulTerminated(path), out FileRefusal refusal, out _);
         Assert.That(refusal, Is.EqualTo(FileRefusal.None));
         Assert.That(file!.Length, Is.EqualTo(1234));

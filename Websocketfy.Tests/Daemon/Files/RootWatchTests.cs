@@ -1,4 +1,5 @@
 using Websocketfy.Daemon.Files;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 

@@ -2,13 +2,14 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Files;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class SendFileTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private TempTree _tree = null!;
 
     [SetUp]
@@ -21,7 +22,7 @@ public class SendFileTests
     {
         byte[] content = new byte[size];
         new Random(size).NextBytes(content);
-        return (_tree.File($"f{size}.bin", content), content);
+        return (_tree.Write($"f{size}.bin", content), content);
     }
 
     private static SafeFileHandle OpenRead(string path) => File.OpenHandle(path, FileMode.Open, FileAccess.Read);
@@ -237,7 +238,7 @@ public class SendFileTests
     {
         byte[] content = new byte[123_456];
         new Random(3).NextBytes(content);
-        _tree.File("pacs/study/image.dcm", content);
+        _tree.Write("pacs/study/image.dcm", content);
         using OpenedFile opened = new FileTree(_tree.PathOf("pacs")).TryOpen(["study", "image.dcm"], out _)!;
         using var pair = await LoopbackPair.ConnectAsync();
         Task<(long Count, byte[] Sha256)> received = pair.ReceiveAllAsync();

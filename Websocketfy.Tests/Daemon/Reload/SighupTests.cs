@@ -120,14 +120,14 @@ public sealed class SighupTests
 
         // 10 s: ample time for the query below, even on a busy machine; before the reload the timeout was off.
         WriteConfig(BaseLines(other), "idle-timeout = 10", "log-level = debug");
-        int mark = daemon.LineCount;
+        int mark = daemon.Output.Count;
         await ReloadAsync(daemon, "reload complete");
 
-        Assert.That(await daemon.WaitForLineAsync("reload: port", mark),
+        Assert.That(await daemon.Output.WaitForLineAsync("reload: port", mark),
                     Does.EndWith($"reload: port changed from {port} to {other}: that needs a restart; still {port}"));
         await using var client = await WsClient.ConnectAsync(port);
         Assert.That((await client.RequestAsync("SELECT 1 AS a")).Text, Is.EqualTo("a\n1\n"), "still serving on the old port");
-        Assert.That(await daemon.WaitForLineAsync("dbug:", mark), Does.Contain("Websocketfy."), "the new log level applies");
+        Assert.That(await daemon.Output.WaitForLineAsync("dbug:", mark), Does.Contain("Websocketfy."), "the new log level applies");
         var idleEnd = await client.ReceiveAsync();
         Assert.That((idleEnd.CloseStatus, idleEnd.CloseReason), Is.EqualTo(((WebSocketCloseStatus?)WebSocketCloseStatus.EndpointUnavailable, "idle timeout")),
                     "the new idle-timeout applies");
@@ -141,6 +141,8 @@ public sealed class SighupTests
         WriteConfig(BaseLines());
         await using var daemon = StartWithConfig();
         int port = await daemon.WaitUntilListeningAsync();
+        // The start-up probe's connection is in the pool first; else the command might open a second one.
+        await daemon.Output.WaitForAsync($"SiREN at 127.0.0.1:{_siren.Port} answers");
         await using var client = await WsClient.ConnectAsync(port);
         Assert.That((await client.RequestAsync("SELECT 1 AS a")).Text, Is.EqualTo("a\n1\n"));
         Assert.That(_siren.ActiveConnections, Is.EqualTo(1), "one idle connection in the daemon's pool");
@@ -148,7 +150,7 @@ public sealed class SighupTests
         WriteConfig(BaseLines(siren: newSiren.Port));
         await ReloadAsync(daemon, "reload complete");
 
-        Assert.That(await ProcessProbe.EventuallyAsync(() => _siren.ActiveConnections == 0, Patience), Is.True,
+        Assert.That(await Wait.UntilAsync(() => _siren.ActiveConnections == 0, Patience), Is.True,
                     "the idle connection to the old SiREN is closed");
         Assert.That((await client.RequestAsync("SELECT 2 AS b")).Text, Is.EqualTo("b\n2\n"));
         Assert.That((_siren.CommandCount, newSiren.CommandCount), Is.EqualTo((1, 1)));
@@ -216,9 +218,9 @@ public sealed class SighupTests
     /// <summary>Sends SIGHUP and returns the first later line containing <paramref name="outcome"/>.</summary>
     private static async Task<string> ReloadAsync(DaemonProcess daemon, string outcome)
     {
-        int mark = daemon.LineCount;
+        int mark = daemon.Output.Count;
         daemon.Hangup();
-        return await daemon.WaitForLineAsync(outcome, mark);
+        return await daemon.Output.WaitForLineAsync(outcome, mark);
     }
 
     private static async Task<WebSocketCloseStatus?> CloseStatusAfterSendingAsync(WsClient client, int size)

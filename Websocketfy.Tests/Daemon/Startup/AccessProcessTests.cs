@@ -59,16 +59,16 @@ public sealed class AccessProcessTests
             Assert.That(await StatusAsync(port, bob), Is.EqualTo(401));
 
             File.WriteAllText(tokens, "# alice left\n" + bobLine + "\n");
-            int lines = daemon.LineCount;
+            int lines = daemon.Output.Count;
             daemon.Hangup();
-            Assert.That(await daemon.WaitForLineAsync("reload: authentication by token", lines), Does.Contain("1 tokens"));
+            Assert.That(await daemon.Output.WaitForLineAsync("reload: authentication by token", lines), Does.Contain("1 tokens"));
             Assert.That(await SelectOneAsync(port, bob), Is.EqualTo("1\n1\n"));
             Assert.That(await StatusAsync(port, alice), Is.EqualTo(401));
 
             File.WriteAllText(tokens, $"bob nosuchrole {TokenCommand.Digest(bob)}\n");
-            lines = daemon.LineCount;
+            lines = daemon.Output.Count;
             daemon.Hangup();
-            Assert.That(await daemon.WaitForLineAsync("reload refused", lines), Does.Contain($"tokens file {tokens}:1: unknown role 'nosuchrole'"));
+            Assert.That(await daemon.Output.WaitForLineAsync("reload refused", lines), Does.Contain($"tokens file {tokens}:1: unknown role 'nosuchrole'"));
             Assert.That(await SelectOneAsync(port, bob), Is.EqualTo("1\n1\n"), "a broken file keeps what worked");
         }
     }
@@ -86,9 +86,9 @@ public sealed class AccessProcessTests
             Assert.That(await StatusAsync(port, second.Token("bob", "viewer")), Is.EqualTo(401));
 
             File.WriteAllText(keys, second.Jwks());
-            int lines = daemon.LineCount;
+            int lines = daemon.Output.Count;
             daemon.Hangup();
-            await daemon.WaitForLineAsync("reload: authentication by JWT", lines);
+            await daemon.Output.WaitForLineAsync("reload: authentication by JWT", lines);
             Assert.That(await SelectOneAsync(port, second.Token("bob", "viewer", SecurityAlgorithmsEs)), Is.EqualTo("1\n1\n"));
             Assert.That(await StatusAsync(port, first.Token("alice", "viewer")), Is.EqualTo(401));
         }
@@ -134,9 +134,9 @@ public sealed class AccessProcessTests
             }
             // logrotate: move the file away, then SIGHUP. Lines queued before the signal may land in either file.
             File.Move(audit, audit + ".1");
-            int lines = daemon.LineCount;
+            int lines = daemon.Output.Count;
             daemon.Hangup();
-            await daemon.WaitForLineAsync($"reload: audit log {audit} re-opened", lines);
+            await daemon.Output.WaitForLineAsync($"reload: audit log {audit} re-opened", lines);
             await using (var client = await WsClient.ConnectAsync(port))
             {
                 for (int i = 0; i < 5; i++) await client.RequestAsync("SELECT 2");
@@ -160,7 +160,7 @@ public sealed class AccessProcessTests
             {
                 for (int i = 0; i < 3; i++) Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
             }
-            Assert.That(await daemon.WaitForLineAsync("audit log /dev/full: cannot write"), Does.Contain("the service goes on"));
+            Assert.That(await daemon.Output.WaitForLineAsync("audit log /dev/full: cannot write"), Does.Contain("the service goes on"));
             using var http = new HttpClient();
             string metrics = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
             Assert.That(metrics, Does.Contain("websocketfy_audit_failing 1\n"));
@@ -187,7 +187,7 @@ public sealed class AccessProcessTests
             Assert.That(await SelectOneAsync(port, good), Is.EqualTo("1\n1\n"));
             daemon.Terminate();
             Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
-            string log = daemon.Stderr + File.ReadAllText(audit);
+            string log = daemon.Output.SoFar + File.ReadAllText(audit);
             Assert.That(log, Does.Contain("authenticated as alice"), "the log did record the connections");
             foreach (string token in (string[])[good, bad])
             {
@@ -202,9 +202,9 @@ public sealed class AccessProcessTests
     {
         await using var daemon = DaemonProcess.Start(["--bind", "::", "--port", "0", "--root", _dir.Root]);
         await daemon.WaitUntilListeningAsync();
-        string warning = await daemon.WaitForLineAsync("no authentication on");
+        string warning = await daemon.Output.WaitForLineAsync("no authentication on");
         Assert.That(warning, Does.Contain("--auth token"));
-        Assert.That(daemon.Stderr.Split('\n').Count(l => l.Contains("no authentication on")), Is.EqualTo(1));
+        Assert.That(daemon.Output.SoFar.Split('\n').Count(l => l.Contains("no authentication on")), Is.EqualTo(1));
     }
 
     [Test]
@@ -213,8 +213,8 @@ public sealed class AccessProcessTests
         var (daemon, _) = await StartAsync();
         await using (daemon)
         {
-            await daemon.WaitForLineAsync("no authentication: every client is admin");
-            Assert.That(daemon.Stderr, Does.Not.Contain("no authentication on"));
+            await daemon.Output.WaitForLineAsync("no authentication: every client is admin");
+            Assert.That(daemon.Output.SoFar, Does.Not.Contain("no authentication on"));
         }
     }
 

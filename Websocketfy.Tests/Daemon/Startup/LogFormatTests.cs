@@ -29,11 +29,10 @@ public sealed partial class LogFormatTests
         int port = await daemon.WaitUntilListeningAsync();
         await using (var client = await WsClient.ConnectAsync(port))
             Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!daemon.Stderr.Contains(" ended after ")) await Task.Delay(50, patience.Token);
+        await daemon.Output.WaitForAsync(" ended after ");
         daemon.Terminate();
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
-        return daemon.Stderr;
+        return daemon.Output.SoFar;
     }
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

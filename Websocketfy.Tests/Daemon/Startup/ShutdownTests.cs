@@ -29,22 +29,34 @@ public sealed class ShutdownTests
         await using var idle = await WsClient.ConnectAsync(port);
         await downloader.SendTextAsync("REQUEST big.bin");
         await querier.SendTextAsync("SELECT * FROM huge_images");
-        var firstPiece = new byte[64 * 1024];
-        var started = await downloader.Socket.ReceiveAsync(firstPiece, CancellationToken.None);
-        Assert.That(started.EndOfMessage, Is.False, "the transfer must be in flight when SIGTERM arrives");
+        // Both replies must have begun when SIGTERM arrives: a command the daemon has not read yet is not in
+        // flight, and rightly gets the close instead. The first bytes of each reply are the proof.
+        byte[] fileStart = await ReceiveFirstPieceAsync(downloader, "the transfer must be in flight when SIGTERM arrives");
+        byte[] replyStart = await ReceiveFirstPieceAsync(querier, "the SQL reply must be in flight when SIGTERM arrives");
 
         daemon.Terminate();
 
-        var idleEnd = await idle.ReceiveAsync(TimeSpan.FromSeconds(10));
+        var idleEnd = await idle.ReceiveAsync(TimeSpan.FromSeconds(60));
         Assert.That((idleEnd.CloseStatus, idleEnd.CloseReason), Is.EqualTo(((WebSocketCloseStatus?)WebSocketCloseStatus.EndpointUnavailable, "server shutting down")));
 
         var rest = await downloader.ReceiveAsync(TimeSpan.FromSeconds(60));
-        byte[] received = [.. firstPiece.AsSpan(0, started.Count), .. rest.Bytes];
+        byte[] received = [.. fileStart, .. rest.Bytes];
         Assert.That(SHA256.HashData(received), Is.EqualTo(SHA256.HashData(file)), "the file arrived intact");
-        Assert.That((await querier.ReceiveAsync(TimeSpan.FromSeconds(60))).Bytes, Is.EqualTo(expectedReply), "the SQL reply arrived intact");
+        byte[] reply = [.. replyStart, .. (await querier.ReceiveAsync(TimeSpan.FromSeconds(60))).Bytes];
+        Assert.That(reply, Is.EqualTo(expectedReply), "the SQL reply arrived intact");
 
         Assert.That((await downloader.ReceiveAsync()).CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
         Assert.That((await querier.ReceiveAsync()).CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
         Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+    }
+
+    /// <summary>The first bytes of a reply that does not fit one read, so the rest is still to come.</summary>
+    private static async Task<byte[]> ReceiveFirstPieceAsync(WsClient client, string because)
+    {
+        var piece = new byte[16 * 1024];
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var first = await client.Socket.ReceiveAsync(piece, patience.Token);
+        Assert.That(first.EndOfMessage, Is.False, because);
+        return piece[..first.Count];
     }
 }

@@ -54,7 +54,7 @@ public sealed class AccessReloadTests
         await client.RequestAsync("SELECT 2");
         // A command's line goes to the log current when the command ends, which is just after its reply
         // leaves: wait for it, or a fast reload could rightly send it to the next log.
-        Assert.That(await Hardening.ProcessProbe.EventuallyAsync(() => File.ReadAllLines(first).Length == 1, TimeSpan.FromSeconds(30)), Is.True,
+        Assert.That(await Wait.UntilAsync(() => File.ReadAllLines(first).Length == 1, TimeSpan.FromSeconds(30)), Is.True,
             "SELECT 2 is audited in the first log");
         Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = second })).Applied, Is.True);
         await client.RequestAsync("SELECT 3");

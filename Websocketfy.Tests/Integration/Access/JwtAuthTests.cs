@@ -102,7 +102,7 @@ public sealed class JwtAuthTests
         await client.SendTextAsync("REQUEST big.bin");
         await client.SendTextAsync("SELECT 1"); // queued behind the file
         // The file is being sent (the client does not read yet, so the send cannot finish) when the token expires.
-        Assert.That(await ProcessProbe.EventuallyAsync(() => _gateway.Gateway.Metrics.OpenFiles == 1, TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(await Wait.UntilAsync(() => _gateway.Gateway.Metrics.OpenFiles == 1, TimeSpan.FromSeconds(30)), Is.True);
         _clock.Advance(TimeSpan.FromMinutes(12));
 
         Received file = await client.ReceiveAsync();

@@ -21,6 +21,11 @@ public enum SirenFault
     /// <summary>Write the first part of each reply, then close the connection.</summary>
     CloseMidReply,
 
+    /// <summary>Write the first <see cref="SirenPeerOptions.HoldMidReplyAfterBytes"/> bytes of each reply, then
+    /// nothing more (the serving thread waits too) until <see cref="SirenPeerServer.ReleaseHeldReply"/>: a split
+    /// that a test controls, where a slow writer would leave it to the scheduler.</summary>
+    HoldMidReply,
+
     /// <summary>Do not listen: connection attempts to <see cref="SirenPeerServer.Port"/> are refused.</summary>
     RefuseConnections,
 }

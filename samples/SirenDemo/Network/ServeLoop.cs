@@ -29,11 +29,14 @@ internal sealed class ServeLoop
     private readonly SirenPeerOptions _options;
     private readonly Func<SirenFault> _fault;
     private readonly PeerStatistics _statistics;
+    private readonly SemaphoreSlim _heldReplies;
     private readonly Thread _thread;
     private Socket? _listener;
 
-    public ServeLoop(Socket? listener, CommandDispatcher dispatcher, SirenPeerOptions options, Func<SirenFault> fault, PeerStatistics statistics)
+    public ServeLoop(Socket? listener, CommandDispatcher dispatcher, SirenPeerOptions options, Func<SirenFault> fault, PeerStatistics statistics,
+                     SemaphoreSlim heldReplies)
     {
+        _heldReplies = heldReplies;
         _listener = listener;
         _dispatcher = dispatcher;
         _options = options;
@@ -240,7 +243,7 @@ internal sealed class ServeLoop
             }
             else
             {
-                closeAfter = FaultyReplies.Write(fault, connection.Sink, reply, _options, _stopping.Token);
+                closeAfter = FaultyReplies.Write(fault, connection.Sink, reply, _options, _heldReplies, _stopping.Token);
             }
         });
 
