@@ -47,9 +47,18 @@ public static class SendFile
         {
             throw new FileChangedException(count, 0);
         }
-
         await EnsureNonBlockingAsync(socket, ct).ConfigureAwait(false);
+        return await SendRangeAsync(socket, file, offset, count, ct).ConfigureAwait(false);
+    }
 
+    /// <summary>The loop of <see cref="SendAsync"/> without its once-per-transfer checks: the caller has made the
+    /// socket non-blocking (<see cref="EnsureNonBlockingAsync"/>) and checks the file's size itself where it
+    /// matters. A file that ends before the range still ends the send with <see cref="FileChangedException"/>
+    /// (sendfile returns 0 at the end of the file); only the "nothing sent" promise of an up-front check is gone.
+    /// For a sender that sends one file in many ranges, so that the fstat and fcntl of those checks are made once
+    /// per transfer or connection, not once per range (bench/PROFILE.md, W3).</summary>
+    internal static async ValueTask<long> SendRangeAsync(Socket socket, SafeFileHandle file, long offset, long count, CancellationToken ct)
+    {
         byte[]? waitChunk = null;
         long sent = 0;
         try
@@ -100,6 +109,28 @@ public static class SendFile
         return sent;
     }
 
+    /// <summary>Hands <paramref name="bytes"/> (a frame header) to the socket with MSG_MORE, without waiting: the
+    /// kernel holds them back until the sendfile that follows, so header and body leave in the same segments
+    /// instead of the header costing a small segment (and a trip through the TCP stack) of its own. Returns how
+    /// many bytes were taken (0 when the socket buffer is full); the caller sends the rest the ordinary way.
+    /// The socket must be non-blocking (<see cref="EnsureNonBlockingAsync"/>).</summary>
+    internal static unsafe int TrySendCorked(Socket socket, ReadOnlySpan<byte> bytes)
+    {
+        while (true)
+        {
+            nint taken;
+            fixed (byte* start = bytes)
+            {
+                taken = Libc.Send(socket.SafeHandle, start, (nuint)bytes.Length, Libc.MsgMore | Libc.MsgDontWait | Libc.MsgNoSignal);
+            }
+            if (taken >= 0) return (int)taken;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.EAGAIN) return 0;
+            throw ErrorFor(errno);
+        }
+    }
+
     private static unsafe long TrySendFile(Socket socket, SafeFileHandle file, long offset, long count, out int errno)
     {
         long position = offset;
@@ -111,7 +142,7 @@ public static class SendFile
     /// <summary>A blocking descriptor would make sendfile wait inside the kernel, beyond the reach of
     /// cancellation. .NET switches a socket's descriptor to non-blocking on its first async operation
     /// (Socket.Blocking stays as the caller set it; .NET emulates it), so one empty async send does it.</summary>
-    private static async ValueTask EnsureNonBlockingAsync(Socket socket, CancellationToken ct)
+    internal static async ValueTask EnsureNonBlockingAsync(Socket socket, CancellationToken ct)
     {
         if (IsNonBlocking(socket))
         {

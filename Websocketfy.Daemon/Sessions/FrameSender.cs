@@ -29,6 +29,8 @@ internal sealed class FrameSender : IDisposable
     private readonly CancellationTokenSource _deadline = new();
     private readonly Lock _progressGate = new();
     private bool _writing, _disposed;
+    // Once made non-blocking, a socket's descriptor stays so (.NET only emulates Socket.Blocking afterwards).
+    private bool _nonBlocking;
     private long _bytesAckedSeen;
     private readonly byte[] _controlFrame = new byte[FrameHeaderCodec.MaxHeaderLength + 125];
 
@@ -124,17 +126,19 @@ internal sealed class FrameSender : IDisposable
         try
         {
             if (CloseSent) throw new ConnectionClosingException();
-            Memory<byte> header = _controlFrame.AsMemory(0, FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, length));
-            await WriteAsync(header).ConfigureAwait(false);
+            int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, length);
+            await WriteBeforeSendFileAsync(headerLength).ConfigureAwait(false);
             long offset = 0;
             while (offset < length)
             {
                 long piece = Math.Min(pieceSize, length - offset);
+                // One size check per transfer, before the last piece; a file that shrinks earlier ends sendfile
+                // at its new end, which throws FileChangedException too.
                 if (offset + piece == length && RandomAccess.GetLength(file) != length)
                     throw new FileChangedException(length, offset);
                 long sent;
                 BeginWrite();
-                try { sent = await SendFile.SendAsync(_socket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
+                try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
                 finally { EndWrite(); }
                 offset += sent;
                 _metrics.BytesSent(sent);
@@ -155,10 +159,10 @@ internal sealed class FrameSender : IDisposable
             if (CloseSent) throw new ConnectionClosingException();
             int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, prefix.Length + count);
             prefix.Span.CopyTo(_controlFrame.AsSpan(header));
-            await WriteAsync(_controlFrame.AsMemory(0, header + prefix.Length)).ConfigureAwait(false);
+            await WriteBeforeSendFileAsync(header + prefix.Length).ConfigureAwait(false);
             long sent;
             BeginWrite();
-            try { sent = await SendFile.SendAsync(_socket!, file, offset, count, _deadline.Token).ConfigureAwait(false); }
+            try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, count, _deadline.Token).ConfigureAwait(false); }
             finally { EndWrite(); }
             _metrics.BytesSent(sent);
         }
@@ -190,6 +194,24 @@ internal sealed class FrameSender : IDisposable
         try { await _stream.WriteAsync(bytes, _deadline.Token).ConfigureAwait(false); }
         finally { EndWrite(); }
         _metrics.BytesSent(bytes.Length);
+    }
+
+    /// <summary>Writes the first <paramref name="length"/> bytes of the control buffer (a frame header, and a
+    /// prefix) ahead of a sendfile body: corked, so that they leave with the body's first bytes, or the ordinary
+    /// way for what the socket does not take at once. Also makes sure sendfile will not block.</summary>
+    private async ValueTask WriteBeforeSendFileAsync(int length)
+    {
+        await EnsureNonBlockingAsync().ConfigureAwait(false);
+        int corked = SendFile.TrySendCorked(_socket!, _controlFrame.AsSpan(0, length));
+        _metrics.BytesSent(corked);
+        if (corked < length) await WriteAsync(_controlFrame.AsMemory(corked, length - corked)).ConfigureAwait(false);
+    }
+
+    private async ValueTask EnsureNonBlockingAsync()
+    {
+        if (_nonBlocking) return;
+        await SendFile.EnsureNonBlockingAsync(_socket!, _deadline.Token).ConfigureAwait(false);
+        _nonBlocking = true;
     }
 
     private void BeginWrite()

@@ -45,6 +45,19 @@ internal sealed class LoopbackPair : IDisposable
     public async Task FirstBytesAsync(TimeSpan patience) =>
         Assert.That(await Wait.UntilAsync(() => Receiver.Available > 0, patience), Is.True, "no bytes arrived");
 
+    /// <summary>Waits until the file's bytes flow (so a sender's up-front size checks are behind it), truncates the
+    /// file to <paramref name="length"/>, and only then starts draining: with small buffers the truncation lands
+    /// in the middle of a large transfer. Returns the drain.</summary>
+    public async Task<Task<(long Count, byte[] Sha256)>> TruncateOnceFlowingAsync(string path, long length, TimeSpan patience)
+    {
+        await FirstBytesAsync(patience);
+        using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            truncate.SetLength(length);
+        }
+        return ReceiveAllAsync();
+    }
+
     /// <summary>Reads until the sender shuts down; returns the byte count and SHA-256 of what arrived.</summary>
     public async Task<(long Count, byte[] Sha256)> ReceiveAllAsync()
     {
@@ -61,6 +74,19 @@ internal sealed class LoopbackPair : IDisposable
             hash.AppendData(buffer, 0, read);
             total += read;
         }
+    }
+
+    /// <summary>Reads until the sender shuts down; returns every byte that arrived (for frame parsing).</summary>
+    public async Task<byte[]> ReceiveBytesAsync()
+    {
+        using var all = new MemoryStream();
+        byte[] buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await Receiver.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+        {
+            all.Write(buffer, 0, read);
+        }
+        return all.ToArray();
     }
 
     /// <summary>Receiver first: closing it with unread data resets the connection, which wakes a

@@ -137,13 +137,7 @@ public class SendFileTests
         using var pair = await LoopbackPair.ConnectAsync(smallBuffers: true);
         using SafeFileHandle file = OpenRead(path);
         Task<long> sending = Task.Run(() => SendFile.SendAsync(pair.Sender, file, 0, 10 * 1024 * 1024, CancellationToken.None).AsTask());
-        await pair.FirstBytesAsync(Patience);
-
-        using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
-        {
-            truncate.SetLength(0);
-        }
-        Task<(long Count, byte[] Sha256)> draining = pair.ReceiveAllAsync();
+        Task<(long Count, byte[] Sha256)> draining = await pair.TruncateOnceFlowingAsync(path, 0, Patience);
 
         Task finished = await Task.WhenAny(sending, Task.Delay(Patience));
         Assert.That(finished, Is.SameAs(sending), "the send did not notice the truncation");

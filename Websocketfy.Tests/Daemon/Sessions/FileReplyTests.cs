@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
@@ -7,14 +8,17 @@ using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Sessions;
 using Websocketfy.Protocol.Frames;
 using Websocketfy.Protocol.Http;
+using Websocketfy.Tests.Daemon.Files;
 using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Daemon.Sessions;
 
 /// <summary>
-/// The copy path of file replies, used when sendfile cannot be (a transport that is not a plain
-/// socket, such as TLS): a file larger than one piece goes as a fragmented binary message, and a
-/// size change between fragments ends the reply without completing the message.
+/// The two paths of file replies. The copy path, used when sendfile cannot be (a transport that is not a plain
+/// socket, such as TLS) and for the smallest files: a file larger than one piece goes as a fragmented binary
+/// message, and a size change between fragments ends the reply without completing the message. The sendfile
+/// path over a plain socket: one binary frame whose body never passes through the stream, and a file that
+/// shrinks meanwhile ends the reply with <see cref="FileChangedException"/> (the session drops TCP).
 /// </summary>
 [TestFixture]
 public sealed class FileReplyTests
@@ -79,6 +83,106 @@ public sealed class FileReplyTests
         Assert.That(sent, Is.Null);
         Assert.That(outcome, Does.Contain("changed"));
         Assert.That(ServerFrames.Parse(wire.ToArray()).Any(f => f.Fin), Is.False, "no frame may complete the message");
+    }
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [TestCase(FileReply.SendFileFrom)]   // the smallest file that goes by sendfile
+    [TestCase(64 * 1024)]                // exactly 64 KiB (bench W4's files), which was once copied
+    [TestCase(3 * 1024 * 1024 + 5)]      // several sendfile pieces
+    public async Task FileFromTheSendfileSize_OverAPlainSocket_IsOneFrameSentBySendfile_ByteExact(int size)
+    {
+        var (content, sent, frames, throughStream) = await SendOverPlainSocketAsync(size);
+
+        Assert.That(sent, Is.EqualTo(size));
+        Assert.That(frames, Has.Count.EqualTo(1));
+        Assert.That(frames[0].Fin, Is.True);
+        Assert.That(frames[0].Opcode, Is.EqualTo(0x2), "a file is always a binary message");
+        Assert.That(frames[0].Payload, Is.EqualTo(content));
+        Assert.That(throughStream, Is.Zero, "header and body went to the socket directly (corked header, sendfile)");
+    }
+
+    [Test]
+    public async Task FileBelowTheSendfileSize_OverAPlainSocket_IsCopiedAsOneFrame()
+    {
+        var (content, sent, frames, throughStream) = await SendOverPlainSocketAsync(FileReply.SendFileFrom - 1);
+
+        Assert.That(sent, Is.EqualTo(content.Length));
+        Assert.That(frames, Has.Count.EqualTo(1));
+        Assert.That(frames[0].Payload, Is.EqualTo(content));
+        Assert.That(throughStream, Is.EqualTo(4 + content.Length), "one write: a 4-byte header and the body");
+    }
+
+    /// <summary>Answers a request for a random file of <paramref name="size"/> bytes over a real loopback socket, as a
+    /// plain-TCP session does; returns what the client received and how many bytes went through the stream.</summary>
+    private async Task<(byte[] Content, long? Sent, List<(bool Fin, int Opcode, byte[] Payload)> Frames, long ThroughStream)>
+        SendOverPlainSocketAsync(int size)
+    {
+        byte[] content = new byte[size];
+        new Random(size).NextBytes(content);
+        _tree.Write("f.bin", content);
+        using var pair = await LoopbackPair.ConnectAsync();
+        using var stream = new CountingStream(new NetworkStream(pair.Sender, ownsSocket: false));
+        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics);
+        Task<byte[]> received = pair.ReceiveBytesAsync();
+
+        var (_, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("f.bin", Opcode.Text, CancellationToken.None);
+        pair.Sender.Shutdown(SocketShutdown.Send);
+
+        Assert.That(goOn, Is.True);
+        return (content, sent, ServerFrames.Parse(await received.WaitAsync(Patience)), stream.BytesWritten);
+    }
+
+    [Test]
+    public async Task FileThatShrinksDuringSendfile_EndsTheReplyWithFileChanged_WithoutCompletingTheFrame()
+    {
+        // The truncation lands in the middle of the transfer, past the one size check per transfer's pieces.
+        const int size = 10 * 1024 * 1024;
+        string path = _tree.Write("shrinks.bin", new byte[size]);
+        using var pair = await LoopbackPair.ConnectAsync(smallBuffers: true);
+        using var stream = new NetworkStream(pair.Sender, ownsSocket: false);
+        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics);
+        var reply = new FileReply(_context, sender, "test");
+        Task sending = Task.Run(() => reply.SendAsync("shrinks.bin", Opcode.Binary, CancellationToken.None));
+        Task<(long Count, byte[] Sha256)> draining = await pair.TruncateOnceFlowingAsync(path, 1000, Patience);
+
+        Task finished = await Task.WhenAny(sending, Task.Delay(Patience));
+        Assert.That(finished, Is.SameAs(sending), "the reply did not notice the truncation");
+        Assert.ThrowsAsync<FileChangedException>(async () => await sending);
+        pair.Sender.Dispose(); // what the session does: drop the connection
+        Assert.That((await draining.WaitAsync(Patience)).Count, Is.LessThan(10 + size), "the frame must not be completed");
+    }
+
+    /// <summary>A stream that counts what is written through it.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesWritten { get; private set; }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            BytesWritten += count;
+            inner.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            BytesWritten += buffer.Length;
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>A wire that truncates the file being sent as soon as the first frame is written.</summary>
