@@ -49,7 +49,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
         context.Metrics.FileOpened();
         try
         {
-            var handle = file.Stream.SafeFileHandle;
+            var handle = file.Handle;
             if (file.Length >= SendFileFrom && sender.CanSendFile)
             {
                 await sender.SendFileFrameAsync(handle, file.Length, SendFilePiece, ct).ConfigureAwait(false);

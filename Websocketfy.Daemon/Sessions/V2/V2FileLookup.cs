@@ -12,7 +12,7 @@ internal sealed class V2OpenFile(OpenedFile file, FileVersion version, Metrics m
 {
     private int _disposed;
 
-    public SafeFileHandle Handle => file.Stream.SafeFileHandle;
+    public SafeFileHandle Handle => file.Handle;
     public FileVersion Version => version;
     public V2FileFacts Facts => new(version.Size, version.ModifiedSeconds, version.ModifiedNanoseconds);
 
@@ -50,7 +50,7 @@ internal static class V2FileLookup
         {
             return Refuse(context, peer, refusal.ToString(), out code, out message, out cause);
         }
-        if (!FileVersion.TryOf(file.Stream.SafeFileHandle, out FileVersion version, out int errno))
+        if (!FileVersion.TryOf(file.Handle, out FileVersion version, out int errno))
         {
             file.Dispose();
             return Refuse(context, peer, $"statx: {Errno.Name(errno)}", out code, out message, out cause);

@@ -237,7 +237,7 @@ public class SendFileTests
         using var pair = await LoopbackPair.ConnectAsync();
         Task<(long Count, byte[] Sha256)> received = pair.ReceiveAllAsync();
 
-        await SendFile.SendAsync(pair.Sender, opened.Stream.SafeFileHandle, 0, opened.Length, CancellationToken.None);
+        await SendFile.SendAsync(pair.Sender, opened.Handle, 0, opened.Length, CancellationToken.None);
         pair.Sender.Shutdown(SocketShutdown.Send);
 
         Assert.That((await Within(received)).Sha256, Is.EqualTo(SHA256.HashData(content)));
