@@ -173,7 +173,7 @@ internal static class ResultsReport
         ("W2s", "W2s: as W2 against the one-write SiREN stub"),
         ("W3", "W3: a 256 MiB file 5× over one connection"),
         ("W3tls", "W3tls: the same over TLS"),
-        ("W4", "W4: 2000 files of 64 KiB over 16 connections"),
+        ("W4", "W4: 2000 files of 64 KiB over 16 connections, each fetched 8 times"),
         ("W5", "W5: idle connections held open"),
         ("W6", "W6: sequential pings on one connection"),
         ("R1", "R1: the real SiREN, one connection, sequential 5-row SELECTs"),
