@@ -128,6 +128,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _child.ExitCode;
     }
 
+    /// <summary>Waits for the exit (30 s unless given) and asserts it was clean (code 0), showing what the daemon
+    /// wrote when it was not: an unexpected fault's stack trace is in its last lines.</summary>
+    public async Task AssertExitsCleanlyAsync(TimeSpan? timeout = null)
+    {
+        int code = await WaitForExitAsync(timeout ?? Wait.DefaultTimeout);
+        if (code != 0) Assert.Fail($"the daemon exited with code {code}; it wrote:\n{Output.SoFar}");
+    }
+
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate() => Signal("TERM");
 
