@@ -20,6 +20,7 @@ internal static class DaemonHost
         // Signals are taken over first: a SIGHUP that arrived between "listening" and here would end the
         // process (its default action). One that comes before the gateway serves waits for it.
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Gateway? serving = null;
         // SIGHUPs that arrive while a reload runs fold into one more reload after it.
         var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -33,6 +34,7 @@ internal static class DaemonHost
                                                  () => live.Current.LogLevel);
         await using var gateway = CreateGateway(live, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
+        serving = gateway;
         try
         {
             gateway.Start();
@@ -60,7 +62,8 @@ internal static class DaemonHost
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true; // we exit on our own once drained
-            stopped.TrySetResult();
+            // A second SIGTERM or SIGINT while drain-delay runs: begin the drain now.
+            if (!stopped.TrySetResult()) serving?.EndDrainDelay();
         }
 
         void Reload(PosixSignalContext context)

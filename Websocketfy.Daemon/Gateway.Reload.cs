@@ -122,8 +122,12 @@ public sealed partial class Gateway
     private ReloadStep PrepareConsole(GatewayOptions current, GatewayOptions next) =>
         current.Console || !next.Console ? ReloadStep.Nothing : ReloadStep.Apply(() => LogConsole(next));
 
-    private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) =>
-        new() { IsOriginAllowed = OriginPolicy.Create(options) };
+    private static HandshakePolicy HandshakePolicyFor(GatewayOptions options) => new()
+    {
+        IsOriginAllowed = OriginPolicy.Create(options),
+        // Offered by a client that wants it; any other client speaks the classic protocol, as before.
+        SupportedSubprotocols = [Protocol.V2.V2Subprotocol.Name],
+    };
 
     private void WarnIfEveryOriginAllowed(GatewayOptions options)
     {

@@ -11,15 +11,17 @@ using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Reload;
 using Websocketfy.Daemon.Sessions;
 using Websocketfy.Daemon.Tls;
+using Websocketfy.Protocol.Addresses;
 using Websocketfy.Protocol.Http;
 
 namespace Websocketfy.Daemon;
 
 /// <summary>
 /// The daemon as an object: the one place that owns lifetime. It binds, accepts, hands each
-/// connection to a session, and on stop drains them in order: keep the port open but turn new
-/// clients away with 503 (so a load balancer's /healthz sees 503 while work finishes), let commands
-/// in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the backend pool.
+/// connection to a session, and on stop drains them in order: announce it on /healthz (503) while
+/// still serving for drain-delay, then keep the port open but turn new clients away with 503, let
+/// commands in flight finish (shutdown-timeout), stop accepting, close the rest with 1001, free the
+/// backend pool.
 /// Reloads go through it too (Gateway.Reload.cs).
 /// </summary>
 public sealed partial class Gateway : IAsyncDisposable
@@ -39,6 +41,8 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly AuthFailureLimiter _authLimiter;
     private readonly ILogger _auditLog;
     private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Cancelled to end drain-delay early (a second SIGTERM, or disposal).</summary>
+    private readonly CancellationTokenSource _drainDelay = new();
     private readonly List<IReloadParticipant> _reloadParticipants = [];
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
@@ -89,7 +93,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle, live);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
-                                      _pool, Metrics, HandshakePolicyFor(options), _registry, _operator, _lifecycle,
+                                      _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), _operator, _lifecycle,
                                       access, audit, clock, loggers, tls);
         if (tls is not null) _reloadParticipants.Add(tls);
         _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
@@ -115,7 +119,7 @@ public sealed partial class Gateway : IAsyncDisposable
     public event Action? SirenChanged;
 
     /// <summary>The one-line state for sd_notify STATUS=: "serving 12 connections, SiREN up".</summary>
-    public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.IsDraining);
+    public string StatusLine => StatusText.Describe(Metrics.OpenSessions, _siren.Status, _lifecycle.Phase);
 
     internal int IdleBackendConnections => _pool.IdleCount;
     internal SirenPool Pool => _pool;
@@ -196,9 +200,12 @@ public sealed partial class Gateway : IAsyncDisposable
     private void Admit(Socket socket)
     {
         socket.NoDelay = true;
-        var address = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (!_limiter.TryEnter(address))
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        var peer = new IPEndPoint(AddressText.Canonical(remote?.Address ?? IPAddress.None), remote?.Port ?? 0);
+        // A trusted proxy relays many clients: its connections count against the per-address limit
+        // under the client's address, once the PROXY header or X-Forwarded-For has named it.
+        ConnectionSlot? slot = _limiter.TryEnter(_context.TrustedProxies.Contains(peer.Address) ? null : peer.Address);
+        if (slot is null)
         {
             Metrics.ConnectionRejected();
             if (_context.Tls is null)
@@ -214,15 +221,14 @@ public sealed partial class Gateway : IAsyncDisposable
             return;
         }
         Metrics.ConnectionAccepted();
-        var session = new Session(socket, address, _context);
+        var session = new Session(socket, peer, slot, _context);
         _registry.Add(session);
-        _ = RunSessionAsync(session, address);
+        _ = RunSessionAsync(session, slot);
     }
 
-    private async Task RunSessionAsync(Session session, IPAddress address)
+    private static async Task RunSessionAsync(Session session, ConnectionSlot slot)
     {
-        try { await session.RunAsync().ConfigureAwait(false); }
-        finally { _limiter.Leave(address); }
+        using (slot) await session.RunAsync().ConfigureAwait(false);
     }
 
     /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>
@@ -244,17 +250,35 @@ public sealed partial class Gateway : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful stop. While connections drain (commands in flight finish within shutdown-timeout,
-    /// idle ones close with 1001) the port stays open: new upgrade requests get 503 with Retry-After and
-    /// /healthz answers 503 "draining", so a load balancer stops sending clients here. Once drained (or at
+    /// <summary>Graceful stop. First, for drain-delay, /healthz answers 503 "draining" while everything is
+    /// served as before: a load balancer's checks take the instance out of rotation before anyone is turned
+    /// away or closed, so the clients closed next reconnect to another instance. Then the drain: while
+    /// connections drain (commands in flight finish within shutdown-timeout, idle ones close with 1001) the
+    /// port stays open and new upgrade requests get 503 with Retry-After. Once drained (or at
     /// shutdown-timeout) the port closes, what is left is closed with 1001, and the backend pool is freed.</summary>
     public Task StopAsync()
     {
         lock (_stopGate) return _stop ??= StopOnceAsync();
     }
 
+    /// <summary>Ends drain-delay now (a second SIGTERM): the drain begins. Nothing when there is no delay running.</summary>
+    public void EndDrainDelay()
+    {
+        try { _drainDelay.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
     private async Task StopOnceAsync()
     {
+        _lifecycle.AnnounceStop();
+        TimeSpan delay = _live.Current.DrainDelay;
+        if (delay > TimeSpan.Zero && !_drainDelay.IsCancellationRequested)
+        {
+            _log.LogInformation("stopping: /healthz answers 503 draining; serving on for drain-delay ({Seconds}s) before the drain "
+                                + "(a second SIGTERM starts it now)", (long)delay.TotalSeconds);
+            try { await Task.Delay(delay, _drainDelay.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { _log.LogInformation("drain-delay cut short"); }
+        }
         _lifecycle.BeginDraining();
         _log.LogInformation("stopping: {Sessions} connections to drain; new clients get 503 meanwhile", _registry.Count);
         _registry.BeginDrain();
@@ -287,9 +311,12 @@ public sealed partial class Gateway : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposal is no time to wait for a load balancer.
+        EndDrainDelay();
         await StopAsync().ConfigureAwait(false);
         _registry.Dispose();
         _stopping.Dispose();
+        _drainDelay.Dispose();
         _reloading.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using Websocketfy.Daemon;
 using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Network;
 
 // The environment as it was at start: a reload (SIGHUP) reads the config file again, but the
 // environment it applies over it is the one the daemon was started with, as systemd set it.
@@ -8,6 +9,9 @@ var startEnvironment = new Dictionary<string, string>(StringComparer.Ordinal);
 foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
     startEnvironment[(string)variable.Key] = (string?)variable.Value ?? "";
 string? GetStartEnvironment(string name) => startEnvironment.GetValueOrDefault(name);
+
+// Before any socket exists: socket completions run on the engine threads, not handed to the pool (see SocketCompletions).
+SocketCompletions.RunInlineUnlessConfigured();
 
 // Entry point: the command line resolves the options (or exits with a usage/config error code),
 // then the daemon runs until SIGTERM/SIGINT, reloading on SIGHUP with the same command line.

@@ -23,6 +23,7 @@ internal static class AuditJson
             json.WriteString("identity", record.Identity);
             json.WriteString("role", record.Role);
             json.WriteString("client", record.Client);
+            if (record.RequestId is { } id) json.WriteNumber("request_id", id);
             if (record.Status is { } status) json.WriteNumber("status", status);
             if (record.Path is not null) json.WriteString("path", record.Path);
             if (record.Statement is not null) json.WriteString("statement", record.Statement);

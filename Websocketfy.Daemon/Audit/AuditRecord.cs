@@ -5,14 +5,18 @@ namespace Websocketfy.Daemon.Audit;
 internal sealed record AuditRecord
 {
     public required DateTimeOffset Time { get; init; }
-    /// <summary>"connect" (an upgrade admitted or refused), "sql", "file", "quit" or "blank".</summary>
+    /// <summary>"connect" (an upgrade admitted or refused), "sql", "file", "quit" or "blank"; websocketfy.v2 adds
+    /// "stat" and "cancel" (its get is "file").</summary>
     public required string Event { get; init; }
     /// <summary>The identity (token name or JWT subject); null for a refusal before one was known.</summary>
     public string? Identity { get; init; }
     public string? Role { get; init; }
     /// <summary>The client's address (the real one when a trusted proxy stands in between).</summary>
     public required string Client { get; init; }
-    /// <summary>"ok", "denied" (the role does not allow it), "refused" (connect), "not found", "failed", "closed".</summary>
+    /// <summary>For a websocketfy.v2 request: its id (null for the classic protocol, and for a message without one).</summary>
+    public int? RequestId { get; init; }
+    /// <summary>"ok", "denied" (the role does not allow it), "refused" (connect; a malformed or refused v2 request),
+    /// "not found", "failed", "closed", "cancelled" (v2).</summary>
     public required string Outcome { get; init; }
     /// <summary>More about the outcome: the refusal reason, the failure ("SiREN server is unavailable.").</summary>
     public string? Detail { get; init; }

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 
 namespace Websocketfy.Daemon.Backend;
@@ -42,14 +44,19 @@ internal sealed class ReplySpool : IDisposable
     /// <summary>True once a temporary file was needed.</summary>
     public bool SpilledToDisk => _file is not null;
 
+    /// <summary>True when appending <paramref name="length"/> more bytes would write them to the temporary file
+    /// (a file-system call, which the caller keeps off the socket engine's threads).</summary>
+    public bool WouldSpill(int length) => length > 0 && (_file is not null || _memoryUnread + length > _memoryLimit);
+
     /// <summary>Adds body bytes; <paramref name="final"/> marks the end of the reply in the same step,
-    /// so a reader never sees the last bytes without knowing they are the last.</summary>
+    /// so a reader never sees the last bytes without knowing they are the last. A waiting reader runs inside
+    /// this call until its next wait (typically: it sends the bytes to the client).</summary>
     public void Append(ReadOnlySpan<byte> bytes, bool final)
     {
         if (bytes.Length > 0)
         {
             // Once on disk, everything goes to disk: order is kept by having one place to read next.
-            if (_file is null && _memoryUnread + bytes.Length <= _memoryLimit)
+            if (!WouldSpill(bytes.Length))
                 AppendToMemory(bytes);
             else
                 AppendToFile(bytes);
@@ -103,6 +110,7 @@ internal sealed class ReplySpool : IDisposable
     /// unread and the reply goes on. Returns 0 at the end of a complete reply, or of a failed one
     /// (see <see cref="Failure"/>): bytes received before a silence or a drop are still read,
     /// nothing more once the reply was too large or abandoned.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
     {
         while (true)
@@ -116,11 +124,15 @@ internal sealed class ReplySpool : IDisposable
                 if (_memory.Count > 0) return ReadFromMemory(destination.Span);
                 if (_fileRead < _fileWritten) break;
                 if (_complete || _failure != ReplyFailure.None) return 0;
-                _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                // Synchronous continuations: the reader goes on on the thread that appended (no hop to the pool
+                // per reply). Wake completes the waiter outside the lock, so the reader may take it at once.
+                _waiter ??= new TaskCompletionSource();
                 wait = _waiter.Task;
             }
             await wait.WaitAsync(ct).ConfigureAwait(false);
         }
+        // The reader may run on a socket engine thread (after its last frame went out): the disk read may not.
+        await new ThreadPoolHop();
         long available;
         lock (_gate) available = _fileWritten - _fileRead;
         int n = RandomAccess.Read(_file!, destination.Span[..(int)Math.Min(destination.Length, available)], _fileRead);

@@ -1,4 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Siren;
 
 namespace Websocketfy.Daemon.Backend;
@@ -72,21 +76,33 @@ internal sealed class SirenConnection : IDisposable
 
     /// <summary>True when the idle connection can carry a command: nothing arrived while idle
     /// (bytes mean it is out of step, EOF means SiREN dropped it).</summary>
-    public bool IsCleanWhileIdle()
+    /// <remarks>One poll(2) for what Socket.Poll needs two calls for (SelectRead, then SelectError): readable data,
+    /// end of stream, urgent data; error and hang-up are always reported. This runs before every command.</remarks>
+    public unsafe bool IsCleanWhileIdle()
     {
+        SafeHandle handle = _socket.SafeHandle;
+        bool added = false;
         try
         {
-            return !_socket.Poll(0, SelectMode.SelectRead) && !_socket.Poll(0, SelectMode.SelectError);
+            handle.DangerousAddRef(ref added);
+            var poll = new Libc.PollFd { Fd = (int)handle.DangerousGetHandle(), Events = Libc.PollIn | Libc.PollPri };
+            // 0: nothing happened while idle; anything else (an event, or poll failing) and the connection is not used.
+            return Libc.Poll(&poll, 1, 0) == 0;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException)
         {
             return false;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
         }
     }
 
     /// <summary>Writes one command and moves its reply (prompt removed) into <paramref name="spool"/>,
     /// at SiREN's speed. The spool is completed only by the caller.</summary>
-    public async Task<RelayOutcome> RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RelayOutcome> RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool,
         TimeSpan silenceTimeout, long maxReplySize, CancellationToken ct)
     {
         _delimiter.Reset();
@@ -119,6 +135,7 @@ internal sealed class SirenConnection : IDisposable
                 int bodyLength = _delimiter.Feed(_readBuffer.AsSpan(0, n), _bodyBuffer, out bool complete);
                 total += bodyLength;
                 if (total > maxReplySize) return RelayOutcome.TooLarge;
+                if (spool.WouldSpill(bodyLength)) await new ThreadPoolHop();
                 spool.Append(_bodyBuffer.AsSpan(0, bodyLength), complete);
                 if (complete)
                 {

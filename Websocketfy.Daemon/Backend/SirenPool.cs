@@ -52,7 +52,8 @@ internal sealed class SirenPool : IDisposable
     /// <summary>A connection for one command, and whether it came from the pool (was used before).
     /// Throws <see cref="SirenUnavailableException"/> when no slot frees up within siren-connect-timeout
     /// or a new connection cannot be made.</summary>
-    public async Task<(SirenConnection Connection, bool Reused)> AcquireAsync(CancellationToken ct)
+    // ValueTask: an idle connection is the usual case, and then nothing is allocated.
+    public async ValueTask<(SirenConnection Connection, bool Reused)> AcquireAsync(CancellationToken ct)
     {
         GatewayOptions options = _options;
         await TakeSlotAsync(options, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Configuration;
@@ -11,7 +12,9 @@ internal sealed class SirenRelay(SirenPool pool, LiveOptions live, ILogger log, 
 {
     private readonly SirenHealth _health = health ?? new SirenHealth();
 
-    public async Task RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool, CancellationToken ct)
+    // Runs once per SQL command: the state machine comes from a pool instead of a new allocation each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RelayAsync(ReadOnlyMemory<byte> command, ReplySpool spool, CancellationToken ct)
     {
         GatewayOptions options = live.Current;
         // A pooled connection may have died after the idle check; the command was not written,

@@ -11,7 +11,7 @@ public static class CommandLine
     /// <param name="arguments">The command line, without the program name.</param>
     /// <param name="runDaemon">Runs the daemon with the resolved options until the token is cancelled;
     /// returns the exit code (e.g. <see cref="ExitCodes.CannotListen"/> when binding fails).</param>
-    /// <param name="stdout">Where --help and --version are written.</param>
+    /// <param name="stdout">Where --help, --version and the --check-config summary are written.</param>
     /// <param name="stderr">Where configuration errors and unexpected faults are written.</param>
     /// <param name="getEnvironment">Reads an environment variable; null when unset
     /// (Environment.GetEnvironmentVariable in production).</param>
@@ -27,7 +27,7 @@ public static class CommandLine
         CancellationToken shutdown = default)
     {
         var definition = new CommandLineDefinition();
-        definition.Root.SetAction((parse, token) => RunResolvedAsync(definition, parse, runDaemon, stderr, getEnvironment, token));
+        definition.Root.SetAction((parse, token) => RunResolvedAsync(definition, parse, runDaemon, stdout, stderr, getEnvironment, token));
 
         LegacyArguments.Result legacy = LegacyArguments.Rewrite(arguments, definition.TakesValue);
         if (legacy.Error is not null)
@@ -53,6 +53,7 @@ public static class CommandLine
         CommandLineDefinition definition,
         ParseResult parse,
         Func<GatewayOptions, CancellationToken, Task<int>> runDaemon,
+        TextWriter stdout,
         TextWriter stderr,
         Func<string, string?> getEnvironment,
         CancellationToken token)
@@ -62,6 +63,11 @@ public static class CommandLine
             OptionsResolution resolution = OptionsResolver.Resolve(definition, parse, getEnvironment);
             if (resolution.Options is null)
                 return Fail(stderr, resolution.Error!, resolution.ExitCode);
+            if (parse.GetValue(definition.CheckConfigOption))
+            {
+                await stdout.WriteLineAsync(ConfigurationSummary.Describe(resolution.Options)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             return await runDaemon(resolution.Options, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

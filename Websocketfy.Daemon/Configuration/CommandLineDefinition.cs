@@ -5,7 +5,7 @@ using System.CommandLine.Invocation;
 namespace Websocketfy.Daemon.Configuration;
 
 /// <summary>The System.CommandLine model of websocketfy: one option per <see cref="Setting"/>, plus --config,
-/// --help and --version. Option values stay text here; <see cref="Setting.TryApply"/> reads them, so the
+/// --check-config, --help, --version and the hidden --man. Option values stay text here; <see cref="Setting.TryApply"/> reads them, so the
 /// command line, the environment and the config file accept exactly the same spellings.</summary>
 internal sealed class CommandLineDefinition
 {
@@ -35,6 +35,15 @@ internal sealed class CommandLineDefinition
             HelpName = "FILE",
         };
         Root.Options.Add(ConfigOption);
+        CheckConfigOption = new Option<bool>("--check-config")
+        {
+            Description = "Read and check the settings (config file, environment, options; --root and --spool-directory "
+                + "must be usable), print what would be served, and exit without listening: 0 when all is well, "
+                + "otherwise the error and its exit code.",
+        };
+        Root.Options.Add(CheckConfigOption);
+        // The man page, for the package build; hidden because it is not for day-to-day use.
+        Root.Options.Add(new Option<bool>("--man") { Hidden = true, Action = new PrintManPageAction(this) });
         Root.Subcommands.Add(Auth.TokenCommand.Create());
         // A command with subcommands but no action of its own makes the parser ask for a subcommand.
         // The daemon is the root's action: CommandLine.RunAsync sets the real one; this one only keeps
@@ -58,6 +67,8 @@ internal sealed class CommandLineDefinition
     public RootCommand Root { get; }
 
     public Option<string> ConfigOption { get; }
+
+    public Option<bool> CheckConfigOption { get; }
 
     public static ParserConfiguration ParserConfiguration { get; } = new()
     {
@@ -134,6 +145,15 @@ internal sealed class CommandLineDefinition
         {
             builtIn.Invoke(parseResult);
             parseResult.InvocationConfiguration.Output.Write(HelpEpilog.Text);
+            return ExitCodes.Ok;
+        }
+    }
+
+    private sealed class PrintManPageAction(CommandLineDefinition definition) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.Write(ManPage.Render(definition, VersionText.Version));
             return ExitCodes.Ok;
         }
     }

@@ -25,6 +25,11 @@ public sealed record GatewayOptions
     public int MaxQueuedCommands { get; init; } = 64;
     public int MaxHeaderSize { get; init; } = 8192;
 
+    /// <summary>websocketfy.v2: requests one connection may have in flight; one more is answered too_many.</summary>
+    public int V2MaxInFlight { get; init; } = 16;
+    /// <summary>websocketfy.v2: most file bytes in one data message (after its 12-byte prefix).</summary>
+    public int V2ChunkSize { get; init; } = 256 * 1024;
+
     public int SirenPoolSize { get; init; } = 16;
     public TimeSpan SirenConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan SirenTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -42,10 +47,17 @@ public sealed record GatewayOptions
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Zero = the drain begins at SIGTERM.</summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Empty = every origin allowed (with a startup warning). "*" must be given explicitly.</summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public bool RequireOrigin { get; init; }
+
+    /// <summary>Load balancers and reverse proxies whose word on the client address is taken. Empty = none.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+    /// <summary>Connections from trusted proxies begin with a PROXY protocol header (v1 or v2).</summary>
+    public bool ProxyProtocol { get; init; }
 
     public Auth.AuthMode Auth { get; init; } = Websocketfy.Daemon.Auth.AuthMode.None;
     /// <summary>--auth token: lines "NAME ROLE SHA256-HEX".</summary>

@@ -48,6 +48,11 @@ public static class OptionsResolver
                 return OptionsResolution.Failure(error, layer.ExitCodeOnBadValue);
         }
 
+        if (options.ProxyProtocol && options.TrustedProxies.Count == 0)
+            return OptionsResolution.Failure(
+                "proxy-protocol is on but trusted-proxies is empty: name the load balancers that send the PROXY header "
+                + "(e.g. --trusted-proxies 10.0.0.5), or no connection could be accepted", ExitCodes.Config);
+
         if ((options.TlsCertificate is null) != (options.TlsKey is null))
         {
             return OptionsResolution.Failure(options.TlsCertificate is null

@@ -75,6 +75,13 @@ internal static class SettingCatalog
         Size("max-header-size", "Largest HTTP request head (request line and headers) of a connection's upgrade request.",
             o => o.MaxHeaderSize, (o, v) => o with { MaxHeaderSize = (int)v }, min: 1024, max: int.MaxValue),
 
+        // The websocketfy.v2 subprotocol (docs/protocol.md, section 2).
+        Count("v2-max-in-flight", "Requests one websocketfy.v2 connection may have in flight at once; one more is answered too_many.",
+            o => o.V2MaxInFlight, (o, v) => o with { V2MaxInFlight = v }),
+        Size("v2-chunk-size", "Most file bytes in one websocketfy.v2 data message: what a transfer holds in memory, "
+            + "and the most a query's reply waits behind (at least 1K, at most 16M).",
+            o => o.V2ChunkSize, (o, v) => o with { V2ChunkSize = (int)v }, min: 1024, max: 16 * 1024 * 1024),
+
         // The SiREN side.
         Count("siren-pool-size", "Most connections to SiREN open at once, shared by all clients.",
             o => o.SirenPoolSize, (o, v) => o with { SirenPoolSize = v }),
@@ -113,6 +120,10 @@ internal static class SettingCatalog
             o => o.CloseTimeout, (o, v) => o with { CloseTimeout = v }),
         Duration("shutdown-timeout", "On SIGTERM, time running commands and transfers get to finish before connections close with 1001.",
             o => o.ShutdownTimeout, (o, v) => o with { ShutdownTimeout = v }),
+        Duration("drain-delay", "On SIGTERM, time /healthz already answers 503 while the daemon still serves as usual, so a load "
+                + "balancer sends new clients elsewhere before this instance turns them away; then the drain (shutdown-timeout) "
+                + "begins. 0 = at once. Behind HAProxy: more than its check inter times fall.",
+            o => o.DrainDelay, (o, v) => o with { DrainDelay = v }, zeroMeansOff: true),
 
         // Who may connect.
         new Setting<IReadOnlyList<string>>
@@ -181,6 +192,33 @@ internal static class SettingCatalog
             o => o.AuditLog, (o, v) => o with { AuditLog = v }),
         Switch("audit-sql-text", "Put the SQL text itself in the audit log, not only its SHA-256 (SQL can hold patient identifiers).",
             o => o.AuditSqlText, (o, v) => o with { AuditSqlText = v }),
+
+        // Behind a load balancer.
+        new Setting<IReadOnlyList<System.Net.IPNetwork>>
+        {
+            Key = "trusted-proxies", ValueName = "LIST",
+            Description = "Load balancers and reverse proxies (IP addresses or CIDR networks, comma-separated, repeatable) "
+                + "trusted to name the real client: by a PROXY protocol header with --proxy-protocol, otherwise by "
+                + "X-Forwarded-For (the rightmost address that is not a trusted proxy). The real client address is the one "
+                + "logged and counted by --max-connections-per-ip.",
+            DefaultNote = "empty = no proxy is trusted; X-Forwarded-For is ignored",
+            Parse = NetworkListSyntax.Parse,
+            Get = o => o.TrustedProxies,
+            Set = (o, v) => o with { TrustedProxies = v },
+            Combine = (earlier, more) => [.. earlier, .. more],
+            FormatValue = NetworkListSyntax.Format,
+            ReloadsLive = true,
+        },
+        new Setting<bool>
+        {
+            Key = "proxy-protocol", ValueName = "true|false",
+            Description = "Connections from --trusted-proxies must begin with a PROXY protocol header, v1 or v2 "
+                + "(HAProxy's send-proxy, send-proxy-v2, check-send-proxy); without a valid one they are dropped. "
+                + "A PROXY header from any other address is refused with 400. Alone on the command line it means true.",
+            ImpliedValue = "true",
+            Parse = SwitchSyntax.Parse, Get = o => o.ProxyProtocol, Set = (o, v) => o with { ProxyProtocol = v }, FormatValue = SwitchSyntax.Format,
+            ReloadsLive = true,
+        },
 
         new Setting<Microsoft.Extensions.Logging.LogLevel>
         {

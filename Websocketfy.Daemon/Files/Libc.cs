@@ -5,7 +5,7 @@ namespace Websocketfy.Daemon.Files;
 /// <summary>The few libc calls the file tree needs that .NET does not expose: realpath(3) to resolve
 /// every symlink of a path, open(2) with O_NOFOLLOW|O_NONBLOCK (File.OpenHandle follows links and
 /// blocks on a fifo), statx(2) to learn an open handle's type (.NET 10 has no public API for that), and
-/// sendfile(2). Linux only; statx is used instead of fstat because its struct layout is the same on
+/// sendfile(2), and poll(2) on one descriptor for several events at once. Linux only; statx is used instead of fstat because its struct layout is the same on
 /// every architecture, while struct stat is not.</summary>
 internal static unsafe partial class Libc
 {
@@ -72,4 +72,18 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
     public static partial nint SendFile(SafeHandle outFd, SafeHandle inFd, long* offset, nuint count);
+
+    public const short PollIn = 0x1;
+    public const short PollPri = 0x2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Websocketfy.Daemon.Network;
 
 namespace Websocketfy.Daemon.Files;
 
@@ -56,6 +57,9 @@ public static class SendFile
             while (sent < count)
             {
                 ct.ThrowIfCancellationRequested();
+                // sendfile and the read below may wait for the disk: never on a socket engine thread (the frame
+                // header's write, or the wait for writability, may have completed on one; see SocketCompletions).
+                await new ThreadPoolHop();
                 long moved = TrySendFile(socket, file, offset + sent, count - sent, out int errno);
                 if (moved > 0)
                 {

@@ -7,8 +7,9 @@ namespace Websocketfy.Daemon.Ops;
 
 /// <summary>
 /// The operator console (--console): one self-contained HTML page, assembled on first use from the
-/// sources embedded in the daemon (Ops/Console/), with a Content-Security-Policy that allows exactly
-/// its own inline scripts and style (by SHA-256), a WebSocket to this daemon's main port, and nothing else.
+/// sources embedded in the daemon (Ops/Console/, and the JS client library clients/js/websocketfy.js,
+/// inlined into the page's one module script), with a Content-Security-Policy that allows exactly
+/// its own inline script and style (by SHA-256), a WebSocket to this daemon's main port, and nothing else.
 /// </summary>
 internal sealed class ConsolePage
 {
@@ -95,14 +96,25 @@ internal sealed class ConsolePage
         $"default-src 'none'; script-src {_scripts}; style-src {_styles}; connect-src {connectSource}; img-src data:; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
 
-    /// <summary>The text between each &lt;tag&gt; and &lt;/tag&gt; (the console's inline elements carry no attributes).</summary>
+    /// <summary>The text between each &lt;tag&gt; (or &lt;script type="module"&gt;: the console's one script
+    /// is an ES module, as the client library it inlines is) and &lt;/tag&gt;. Any other attribute is refused:
+    /// the page loads nothing (no src).</summary>
     internal static IEnumerable<string> InlineBlocks(string html, string tag)
     {
-        string open = $"<{tag}>", close = $"</{tag}>";
+        string open = $"<{tag}", close = $"</{tag}>";
         int at = 0;
         while ((at = html.IndexOf(open, at, StringComparison.Ordinal)) >= 0)
         {
-            int start = at + open.Length;
+            int headEnd = html.IndexOf('>', at);
+            if (headEnd < 0) throw new InvalidOperationException($"console page: <{tag} without >");
+            string attributes = html[(at + open.Length)..headEnd];
+            if (attributes.Length > 0 && !(tag == "script" && attributes == " type=\"module\""))
+            {
+                at = headEnd; // another element whose name starts the same, or an attribute this page never uses
+                if (char.IsAsciiLetterOrDigit(attributes[0])) continue;
+                throw new InvalidOperationException($"console page: <{tag}{attributes}> is not an inline element the policy allows");
+            }
+            int start = headEnd + 1;
             int end = html.IndexOf(close, start, StringComparison.Ordinal);
             if (end < 0) throw new InvalidOperationException($"console page: <{tag}> without </{tag}>");
             yield return html[start..end];

@@ -16,7 +16,7 @@ public readonly record struct LiveGauges(int PoolIdle, int PoolBusy, int PoolWai
 /// </summary>
 public sealed class Metrics
 {
-    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _sessionsOpen, _handshakeTimeouts;
+    private long _connectionsAccepted, _connectionsRejected, _connectionsActive, _sessionsOpen, _handshakeTimeouts, _proxyHeadersRejected;
     private long _commandsFile, _commandsSql, _commandsBlank, _commandsQuit;
     private long _fileBytesSent, _sqlReplyBytes, _filesNotFound, _sqlFailures;
     private long _backendConnectionsOpen, _backendConnectionsOpened, _backendConnectionsDiscarded;
@@ -51,6 +51,7 @@ public sealed class Metrics
     public void HandshakeFailed(int status) => _handshakeFailures.Increment(status);
 
     public void HandshakeTimedOut() => Interlocked.Increment(ref _handshakeTimeouts);
+    public void ProxyHeaderRejected() => Interlocked.Increment(ref _proxyHeadersRejected);
     public void PlainHttpRequest() => Interlocked.Increment(ref _plainHttpRequests);
     public void TlsHandshakeSucceeded() => Interlocked.Increment(ref _tlsHandshakesSucceeded);
     public void TlsHandshakeFailed() => Interlocked.Increment(ref _tlsHandshakesFailed);
@@ -73,6 +74,9 @@ public sealed class Metrics
     public void SqlFailure() => Interlocked.Increment(ref _sqlFailures);
 
     /// <summary>A file sent whole: its bytes, and its size in the size histogram.</summary>
+    /// <summary>File bytes sent as part of a websocketfy.v2 get (counted as they go; ranges are not whole files).</summary>
+    public void FileBytes(long n) => Interlocked.Add(ref _fileBytesSent, n);
+
     public void FileSent(long length)
     {
         Interlocked.Add(ref _fileBytesSent, length);
@@ -99,6 +103,9 @@ public sealed class Metrics
     public void SpoolFileClosed() => Interlocked.Decrement(ref _spoolFilesOpen);
 
     public void Closed(ushort code) => _closeCodes.Increment(code);
+
+    /// <summary>websocketfy.v2 requests by op and outcome.</summary>
+    internal V2Metrics V2 { get; } = new();
 
     internal void AuthFailed(Auth.AuthFailure reason) => Interlocked.Increment(ref _authFailures[Array.IndexOf(AuthFailureSlots, reason)]);
 
@@ -134,6 +141,7 @@ public sealed class Metrics
 
         _handshakeFailures.Render(text, "websocketfy_handshakes_failed_total", "Upgrade requests refused, by the HTTP status answered.", "status");
         text.Counter("websocketfy_handshake_timeouts_total", "Connections dropped for not completing their request within handshake-timeout.", Read(ref _handshakeTimeouts));
+        text.Counter("websocketfy_proxy_headers_rejected_total", "Connections from trusted proxies dropped for a missing or invalid PROXY protocol header.", Read(ref _proxyHeadersRejected));
         text.Family("websocketfy_tls_handshakes_total", "counter", "TLS handshakes on the main port, by outcome.");
         text.Sample("websocketfy_tls_handshakes_total", Read(ref _tlsHandshakesSucceeded), "outcome", "succeeded");
         text.Sample("websocketfy_tls_handshakes_total", Read(ref _tlsHandshakesFailed), "outcome", "failed");
@@ -181,6 +189,7 @@ public sealed class Metrics
         text.Counter("websocketfy_audit_lines_written_total", "Audit trail lines written to --audit-log.", Read(ref _auditLinesWritten));
         text.Counter("websocketfy_audit_lines_lost_total", "Audit trail lines lost (the file could not be written, e.g. a full disk, or the queue was full).", Read(ref _auditLinesLost));
         text.Gauge("websocketfy_audit_failing", "1 while the audit log cannot be written, else 0.", Read(ref _auditFailing));
+        V2.Render(text);
         return text.ToString();
     }
 

@@ -85,7 +85,7 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
     }
 
     public (int StatusCode, string Json) HealthJson() =>
-        HealthReport.Render(lifecycle.IsDraining, root.Problem(), siren.Status, lifecycle.Uptime, metrics.OpenSessions);
+        HealthReport.Render(lifecycle.IsStopping, root.Problem(), siren.Status, lifecycle.Uptime, metrics.OpenSessions);
 
     public string Prometheus() =>
         metrics.RenderPrometheus(new LiveGauges(pool.IdleCount, pool.BusyCount, pool.WaitingCount, siren.State == SirenState.Up));

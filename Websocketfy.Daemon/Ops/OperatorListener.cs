@@ -97,6 +97,8 @@ internal sealed class OperatorListener : IAsyncDisposable
                     return HttpResponses.Error(400, "Malformed HTTP request");
             }
             _metrics.PlainHttpRequest();
+            // /healthz looks at the file tree's root: file-system calls stay off the socket engine's threads.
+            await new ThreadPoolHop();
             return _endpoints.Answer(parser.Head!, OperatorEndpoints.Place.OpsListener);
         }
     }

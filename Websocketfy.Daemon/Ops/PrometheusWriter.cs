@@ -37,6 +37,14 @@ internal sealed class PrometheusWriter
     public void Sample(string name, long value, string? label = null, string? labelValue = null) =>
         Sample(name, value.ToString(CultureInfo.InvariantCulture), label, labelValue);
 
+    /// <summary>A sample with two labels (a series by two dimensions, such as op and outcome).</summary>
+    public void Sample(string name, long value, (string Name, string Value) first, (string Name, string Value) second)
+    {
+        _text.Append(name).Append('{');
+        AppendLabel(first.Name, first.Value).Append(',');
+        AppendLabel(second.Name, second.Value).Append("} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
     /// <summary>The _bucket, _sum and _count samples of one histogram series (the family header is the caller's).</summary>
     public void Histogram(string name, Histogram histogram, string? label = null, string? labelValue = null)
     {

@@ -4,8 +4,8 @@ using Websocketfy.Protocol.Frames;
 namespace Websocketfy.Daemon.Sessions;
 
 /// <summary>One complete client data message: a command. Its bytes live in a pooled array,
-/// returned once the command has been answered.</summary>
-internal sealed class ClientMessage(Opcode opcode, byte[] buffer, int length)
+/// returned once the command has been answered (a struct: nothing allocated per command to carry it).</summary>
+internal readonly struct ClientMessage(Opcode opcode, byte[] buffer, int length)
 {
     public Opcode Opcode { get; } = opcode;
     public ReadOnlyMemory<byte> Payload => buffer.AsMemory(0, length);

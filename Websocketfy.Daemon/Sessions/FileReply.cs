@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Commands;
 using Websocketfy.Protocol.Frames;
 
@@ -30,6 +31,8 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
             await sender.SendFrameAsync(requestOpcode, true, FileNameMissing, ct).ConfigureAwait(false);
             return ("file name missing", true, null);
         }
+        // Opening, reading and sendfile may wait for the disk: never on a socket engine thread (see SocketCompletions).
+        await new ThreadPoolHop();
         FileRefusal refusal = FileRefusal.OutsideRoot;
         using var file = verdict == PathVerdict.Ok ? context.Files.TryOpen(segments, out refusal) : null;
         if (file is null)

@@ -143,6 +143,28 @@ internal sealed class FrameSender : IDisposable
         finally { _lock.Release(); }
     }
 
+    /// <summary>Sends one binary frame: <paramref name="prefix"/> (at most 125 bytes), then <paramref name="count"/>
+    /// bytes of <paramref name="file"/> from <paramref name="offset"/> by sendfile(2). The header and prefix leave
+    /// in one write first. If the file ends early, <see cref="FileChangedException"/> is thrown with the frame
+    /// incomplete on the wire: the caller must drop the TCP connection.</summary>
+    public async ValueTask SendFileChunkFrameAsync(ReadOnlyMemory<byte> prefix, SafeFileHandle file, long offset, int count, CancellationToken ct)
+    {
+        await _lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (CloseSent) throw new ConnectionClosingException();
+            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, prefix.Length + count);
+            prefix.Span.CopyTo(_controlFrame.AsSpan(header));
+            await WriteAsync(_controlFrame.AsMemory(0, header + prefix.Length)).ConfigureAwait(false);
+            long sent;
+            BeginWrite();
+            try { sent = await SendFile.SendAsync(_socket!, file, offset, count, _deadline.Token).ConfigureAwait(false); }
+            finally { EndWrite(); }
+            _metrics.BytesSent(sent);
+        }
+        finally { _lock.Release(); }
+    }
+
     private async ValueTask WriteFrameAsync(Opcode opcode, bool fin, ReadOnlyMemory<byte> payload)
     {
         if (payload.Length <= CoalesceLimit)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,7 +27,8 @@ internal sealed partial class Session
         var token = _lifetime.Token;
         try
         {
-            while (await _commands.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // No token: the teardown completes the channel, which ends the wait (a cancellable wait allocates each time).
+            while (await _commands.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (_commands.Reader.TryRead(out var message))
                 {
@@ -70,14 +72,18 @@ internal sealed partial class Session
     }
 
     /// <summary>Runs one command; false when the session must not answer further commands.</summary>
-    private async Task<bool> ExecuteAsync(ClientMessage message, CancellationToken token)
+    // Once per command: a pooled state machine instead of an allocation each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ExecuteAsync(ClientMessage message, CancellationToken token)
     {
         _commandCount++;
         var command = CommandClassifier.Classify(message.Payload.Span);
         AccessVerdict access = CommandAccess.Check(command.Kind, message.Payload.Span, _identity.Permissions);
-        DateTimeOffset startedAt = _context.Clock.GetUtcNow();
-        var clock = Stopwatch.StartNew();
-        string outcome;
+        DateTimeOffset startedAt = _context.Audit is null ? default : _context.Clock.GetUtcNow();
+        long started = Stopwatch.GetTimestamp();
+        // Null when an SQL reply went out whole: its text ("reply N bytes") is made only if the line is logged.
+        string? outcome;
+        bool spilled = false;
         bool goOn = true;
         // For the audit trail: did the command do what it asked, and how many bytes went (file) or came (SQL).
         string audited = "ok";
@@ -119,26 +125,32 @@ internal sealed partial class Session
                     _context.Metrics.SqlCommand();
                     if (_context.CommandLog.IsEnabled(LogLevel.Debug))
                         _context.CommandLog.LogDebug("{Peer} SQL {Text}", _peer, LogText.Escape(Encoding.UTF8.GetString(message.Payload.Span)));
-                    var (sqlOutcome, closeStatus, relayed, replyBytes) =
+                    var (sqlOutcome, closeStatus, replyBytes, spooled) =
                         await new SqlReply(_context, _sender).SendAsync(message.Payload, message.Opcode, token).ConfigureAwait(false);
                     outcome = sqlOutcome;
                     bytes = replyBytes;
-                    if (!relayed) audited = "failed";
+                    spilled = spooled;
+                    if (sqlOutcome is not null) audited = "failed";
                     if (closeStatus != 0)
                     {
-                        await CloseAsync(closeStatus, sqlOutcome).ConfigureAwait(false);
+                        await CloseAsync(closeStatus, sqlOutcome!).ConfigureAwait(false);
                         goOn = false;
                     }
                     break;
             }
         }
-        _context.Metrics.CommandDuration(command.Kind, clock.Elapsed);
-        _context.CommandLog.LogInformation("{Peer} {Identity} command {Kind}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
-            _peer, LogText.Escape(_identity.Name), command.Kind, message.Payload.Length, clock.Elapsed.TotalMilliseconds, outcome);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+        _context.Metrics.CommandDuration(command.Kind, elapsed);
+        if (_context.CommandLog.IsEnabled(LogLevel.Information))
+            CommandLogLine.Write(_context.CommandLog, _peer, _identityForLog ??= LogText.Escape(_identity.Name), CommandLogLine.NameOf(command.Kind),
+                message.Payload.Length, elapsed.TotalMilliseconds, outcome ?? SqlReply.RelayedOutcome(bytes ?? 0, spilled));
         if (_context.Audit is { } audit)
-            audit.Write(AuditOf(command, access, message.Payload.Span, startedAt, audited, audited == "ok" ? null : outcome, bytes, clock.Elapsed));
+            audit.Write(AuditOf(command, access, message.Payload.Span, startedAt, audited, audited == "ok" ? null : outcome, bytes, elapsed));
         return goOn;
     }
+
+    /// <summary>The identity as the per-command line shows it (escaped once: it does not change after the upgrade).</summary>
+    private string? _identityForLog;
 
     private static readonly byte[] FileDeniedReply = AccessReplies.FileDenied.ToArray();
 
@@ -269,6 +281,11 @@ internal sealed partial class Session
         if (_state == SessionState.Handshake) return;
         if (Interlocked.Exchange(ref _drainBegun, 1) == 1) return;
         _draining = true;
+        if (_v2 is not null && _state == SessionState.Open)
+        {
+            _v2.BeginDrain();
+            return;
+        }
         // Wakes the command loop so an idle session closes at once.
         if (!_commandRunning && _commands.Reader.Count == 0 && _state == SessionState.Open)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "server shutting down");

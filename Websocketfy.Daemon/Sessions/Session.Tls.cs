@@ -3,7 +3,9 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Http;
+using Websocketfy.Protocol.Proxy;
 
 namespace Websocketfy.Daemon.Sessions;
 
@@ -19,7 +21,8 @@ internal sealed partial class Session
     /// "handshake timeout"). Returns false when the connection ended here.</summary>
     private async Task<bool> SecureAsync(SslStream tls, CancellationToken deadline)
     {
-        byte[] first = new byte[1];
+        // As many first bytes as a PROXY header's signature, to name one sent where none is expected.
+        byte[] first = new byte[ProxySignature.Version2.Length];
         int n = await _socket.ReceiveAsync(first, SocketFlags.Peek, deadline).ConfigureAwait(false);
         if (n == 0)
         {
@@ -28,10 +31,15 @@ internal sealed partial class Session
         }
         if (first[0] != TlsHandshakeRecord)
         {
+            if (ProxySignature.StartsHeader(first.AsSpan(0, n))) LogUnexpectedProxyHeader();
             await RefusePlainTextAsync(deadline).ConfigureAwait(false);
             return false;
         }
         bool secured = false;
+        // The handshake starts on the pool, not on a socket engine thread. Its steps after each read of the client's
+        // flights still run where that read completed (an engine thread): the server's key exchange and signature,
+        // about a millisecond, hold up that thread's other connections once per new TLS connection.
+        await new ThreadPoolHop();
         try
         {
             await tls.AuthenticateAsServerAsync(_context.Tls!.ServerOptions, deadline).ConfigureAwait(false);

@@ -6,9 +6,13 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Audit;
 using Websocketfy.Daemon.Auth;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Protocol.Http;
 using Websocketfy.Protocol.Messages;
+using Websocketfy.Protocol.V2;
+using Websocketfy.Daemon.Sessions.V2;
+using Websocketfy.Protocol.Proxy;
 
 namespace Websocketfy.Daemon.Sessions;
 
@@ -28,9 +32,6 @@ internal sealed partial class Session
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationTokenSource _reading;
     private readonly Channel<ClientMessage> _commands;
-    private readonly string _peer;
-    /// <summary>The client's address: what connection limits, the brute-force brake and the audit trail see.</summary>
-    private readonly IPAddress _client;
     private Identity _identity = Identity.Anonymous;
     /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
     private DateTimeOffset? _credentialEndsAt;
@@ -47,15 +48,20 @@ internal sealed partial class Session
     private int _commandCount;
     private long _bytesReceived;
 
-    public Session(Socket socket, IPAddress peerAddress, SessionContext context)
+    /// <param name="peer">The TCP peer, IPv4 clients of a dual-stack socket already as plain IPv4.</param>
+    /// <param name="slot">The connection's place in the limits, taken at accept.</param>
+    public Session(Socket socket, IPEndPoint peer, ConnectionSlot slot, SessionContext context)
     {
         _socket = socket;
         _context = context;
-        _client = peerAddress;
-        // Logged as the client's own address (IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d).
-        _peer = socket.RemoteEndPoint is IPEndPoint remote ? new IPEndPoint(peerAddress, remote.Port).ToString() : "?";
+        _peerEndPoint = peer;
+        _slot = slot;
+        _client = peer.Address;
+        _peer = peer.ToString();
+        _fromTrustedProxy = context.TrustedProxies.Contains(peer.Address);
         var network = new NetworkStream(socket, ownsSocket: false);
-        // With TLS every byte passes through the SslStream; the socket stays for peeking and TCP_INFO.
+        // With TLS every byte passes through the SslStream; the socket stays for peeking (the PROXY header,
+        // the first TLS byte) and TCP_INFO.
         _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
         _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
         _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
@@ -64,6 +70,9 @@ internal sealed partial class Session
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // A command handed over while the command loop waits starts at once on the receiving thread (until
+            // its first wait, e.g. for SiREN's reply), instead of being queued to another thread.
+            AllowSynchronousContinuations = true,
         });
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
@@ -89,7 +98,7 @@ internal sealed partial class Session
             // handshaking. The barrier pairs with Lifecycle.BeginDraining, so one side or the other sees it.
             Interlocked.MemoryBarrier();
             if (_context.Lifecycle.IsDraining) BeginDrain();
-            commandLoop = RunCommandLoopAsync();
+            commandLoop = _v2 is not null ? RunV2Async() : RunCommandLoopAsync();
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFault(ex))
@@ -111,8 +120,8 @@ internal sealed partial class Session
     private static bool IsConnectionFault(Exception ex) =>
         ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ConnectionClosingException;
 
-    /// <summary>The TLS handshake (when the port speaks TLS), then the HTTP head read and answered, all within
-    /// handshake-timeout. Returns the bytes that followed the head (the first frames) when the connection was
+    /// <summary>The PROXY header (from a trusted proxy with --proxy-protocol), the TLS handshake (when the port
+    /// speaks TLS), then the HTTP head read and answered, all within handshake-timeout. Returns the bytes that followed the head (the first frames) when the connection was
     /// upgraded, or null when it ended here (answered over plain HTTP, refused, timed out).</summary>
     private async Task<byte[]?> HandshakeAsync()
     {
@@ -121,6 +130,8 @@ internal sealed partial class Session
         deadline.CancelAfter(options.HandshakeTimeout);
         try
         {
+            if (ExpectsProxyHeader && !await ReadProxyHeaderAsync(deadline.Token).ConfigureAwait(false))
+                return null;
             if (_stream is SslStream tls && !await SecureAsync(tls, deadline.Token).ConfigureAwait(false))
                 return null;
             return await ReadHeadAsync(options.MaxHeaderSize, deadline.Token).ConfigureAwait(false);
@@ -138,6 +149,9 @@ internal sealed partial class Session
     {
         var parser = new RequestHeadParser(maxHeaderSize);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
+        // The first bytes, to tell a PROXY header sent where none is expected from a malformed request.
+        byte[] start = new byte[ProxySignature.Version2.Length];
+        int startLength = 0;
         try
         {
             while (true)
@@ -145,6 +159,9 @@ internal sealed partial class Session
                 int n = await _stream.ReadAsync(buffer, deadline).ConfigureAwait(false);
                 if (n == 0) { EndBecause("closed during handshake"); return null; }
                 _bytesReceived += n;
+                int kept = Math.Min(n, start.Length - startLength);
+                buffer.AsSpan(0, kept).CopyTo(start.AsSpan(startLength));
+                startLength += kept;
                 var status = parser.Feed(buffer.AsSpan(0, n), out int consumed);
                 switch (status)
                 {
@@ -152,6 +169,9 @@ internal sealed partial class Session
                         continue;
                     case HeadParseStatus.TooLarge:
                         await RefuseAsync(431, "Request header fields too large").ConfigureAwait(false);
+                        return null;
+                    case HeadParseStatus.Malformed when ProxySignature.StartsHeader(start.AsSpan(0, startLength)):
+                        await RefuseUnexpectedProxyHeaderAsync().ConfigureAwait(false);
                         return null;
                     case HeadParseStatus.Malformed:
                         await RefuseAsync(400, "Malformed HTTP request").ConfigureAwait(false);
@@ -168,6 +188,8 @@ internal sealed partial class Session
 
     private async Task<byte[]?> AnswerHeadAsync(RequestHead head, byte[] afterHead)
     {
+        ReadForwardedFor(head);
+        if (!await CountClientAsync().ConfigureAwait(false)) return null;
         var decision = HandshakeValidator.Decide(head, _context.HandshakePolicy);
         switch (decision.Outcome)
         {
@@ -177,10 +199,13 @@ internal sealed partial class Session
                 return null;
             case HandshakeOutcome.Upgrade:
                 if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
+                if (decision.Subprotocol == V2Subprotocol.Name) _v2 = new V2Connection(_context, _sender, this);
                 await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
+                // /healthz looks at the file tree's root: file-system calls stay off the socket engine's threads.
+                await new ThreadPoolHop();
                 bool served = OperatorAccess.ServesOnMainPort(_client, separateListener: _context.Options.OpsBind is not null);
                 await WriteHttpAsync(_context.Operator.Answer(head, served ? OperatorEndpoints.Place.MainPort : OperatorEndpoints.Place.MainPortHidden))
                     .ConfigureAwait(false);

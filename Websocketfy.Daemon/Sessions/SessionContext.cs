@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Tls;
 using Websocketfy.Protocol.Http;
@@ -20,6 +21,7 @@ internal sealed class SessionContext(
     Metrics metrics,
     HandshakePolicy handshakePolicy,
     SessionRegistry registry,
+    TrustedProxies trustedProxies,
     OperatorEndpoints operatorEndpoints,
     Lifecycle lifecycle,
     Auth.AccessControl access,
@@ -36,6 +38,7 @@ internal sealed class SessionContext(
     public Metrics Metrics { get; } = metrics;
     public HandshakePolicy HandshakePolicy { get; internal set; } = handshakePolicy;
     public SessionRegistry Registry { get; } = registry;
+    public TrustedProxies TrustedProxies { get; } = trustedProxies;
     public OperatorEndpoints Operator { get; } = operatorEndpoints;
     public Lifecycle Lifecycle { get; } = lifecycle;
     /// <summary>Who may connect (the admission before the upgrade) and the roles.</summary>
@@ -46,6 +49,8 @@ internal sealed class SessionContext(
     public TimeProvider Clock { get; } = clock;
     /// <summary>Null when the port speaks plain ws://.</summary>
     public TlsEndpoint? Tls { get; } = tls;
+    /// <summary>What websocketfy.v2 connections share (the SHA-256 cache).</summary>
+    public V2.V2Shared V2 { get; } = new();
     public ILogger SessionLog { get; } = loggers.CreateLogger("Websocketfy.Session");
     public ILogger CommandLog { get; } = loggers.CreateLogger("Websocketfy.Command");
 }

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Frames;
 using Websocketfy.Protocol.Messages;
 using Websocketfy.Protocol.Siren;
@@ -17,29 +19,39 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
     private static readonly byte[] UnavailableReply = SirenFailureReplies.Unavailable.ToArray();
     private static readonly byte[] ClosedEarlyReply = SirenFailureReplies.ClosedBeforeReplyComplete.ToArray();
 
-    /// <returns>A short outcome for the log, a close status (0 = keep the connection open), whether
-    /// SiREN's reply was relayed whole, and how many reply bytes SiREN sent.</returns>
-    public async Task<(string Outcome, ushort CloseStatus, bool Relayed, long ReplyBytes)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
+    /// <summary>The log's outcome for a reply relayed whole (made only when the line is written).</summary>
+    public static string RelayedOutcome(long replyBytes, bool spilled) =>
+        $"reply {replyBytes} bytes{(spilled ? " (spooled to disk)" : "")}";
+
+    /// <returns>Why the reply was not relayed whole (a short outcome for the log; null when it was), a close
+    /// status (0 = keep the connection open), how many reply bytes SiREN sent, and whether the spool used disk.</returns>
+    // Once per SQL command, like StreamAsync: pooled state machines instead of an allocation each.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<(string? Failure, ushort CloseStatus, long ReplyBytes, bool Spilled)> SendAsync(ReadOnlyMemory<byte> command, Opcode opcode, CancellationToken ct)
     {
         var options = context.Options;
         using var spool = new ReplySpool(options.SpoolMemoryLimit, options.SpoolDirectory, context.Metrics);
         using var relayCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Task relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
+        ValueTask relay = context.Siren.RelayAsync(command, spool, relayCancel.Token);
         try
         {
-            var (outcome, closeStatus, relayed) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
-            return (outcome, closeStatus, relayed, spool.Appended);
+            var (failure, closeStatus) = await StreamAsync(spool, opcode, options.SirenTimeout, ct).ConfigureAwait(false);
+            return (failure, closeStatus, spool.Appended, spool.SpilledToDisk);
         }
         finally
         {
-            // The backend side must be done with the command bytes and the spool before they are freed.
-            if (!relay.IsCompleted) relayCancel.Cancel();
+            // The backend side must be done with the command bytes and the spool before they are freed. A complete
+            // reply means the relay is returning (this side may even run inside its last append): nothing to cancel.
+            if (!relay.IsCompleted && !spool.IsComplete) relayCancel.Cancel();
             await relay.ConfigureAwait(false);
             context.Metrics.SqlReplyBytes(spool.Appended);
+            // Disposing a spilled spool deletes its file: a file-system call, kept off the socket engine's threads.
+            if (spool.SpilledToDisk) await new ThreadPoolHop();
         }
     }
 
-    private async Task<(string, ushort, bool)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(string?, ushort)> StreamAsync(ReplySpool spool, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         bool text = opcode == Opcode.Text;
         var sanitizer = text ? new Utf8Sanitizer() : null;
@@ -61,7 +73,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
                 if (payload.IsEmpty && !last) continue;
                 await sender.SendFrameAsync(started ? Opcode.Continuation : opcode, last, payload, ct).ConfigureAwait(false);
                 started = true;
-                if (last) return ($"reply {spool.Appended} bytes{(spool.SpilledToDisk ? " (spooled to disk)" : "")}", 0, true);
+                if (last) return (null, 0);
             }
         }
         finally
@@ -71,13 +83,13 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
         }
     }
 
-    private async Task<(string, ushort, bool)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
+    private async ValueTask<(string, ushort)> FailAsync(ReplyFailure failure, bool started, Opcode opcode, TimeSpan sirenTimeout, CancellationToken ct)
     {
         context.Metrics.SqlFailure();
         switch (failure)
         {
             case ReplyFailure.TooLarge:
-                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError, false);
+                return (SirenFailureReplies.ReplyTooLargeReason, CloseStatus.InternalError);
             case ReplyFailure.Cancelled:
                 throw new OperationCanceledException(ct);
         }
@@ -87,7 +99,7 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             return (failure == ReplyFailure.Silent
                         ? SirenFailureReplies.DidNotAnswerReason(sirenTimeout)
                         : SirenFailureReplies.ClosedBeforeReplyCompleteReason,
-                    CloseStatus.InternalError, false);
+                    CloseStatus.InternalError);
         }
         byte[] reply = failure switch
         {
@@ -96,6 +108,6 @@ internal sealed class SqlReply(SessionContext context, FrameSender sender)
             _ => ClosedEarlyReply,
         };
         await sender.SendFrameAsync(opcode, true, reply, ct).ConfigureAwait(false);
-        return ("failed: " + failure, 0, false);
+        return ("failed: " + failure, 0);
     }
 }

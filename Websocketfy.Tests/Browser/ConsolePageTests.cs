@@ -27,8 +27,11 @@ public sealed class ConsolePageTests : BrowserFixture
         _screenshots = BrowserDriver.ScreenshotFolder(nameof(ConsolePageTests));
         AddAction("failed", new JsonObject { ["sql"] = "FOO BAR" });
         AddAction("empty", new JsonObject { ["sql"] = "SELECT * FROM images WHERE id = 99" });
-        AddAction("binary", new JsonObject { ["sql"] = DemoReplies.SelectAllImages, ["binary"] = true });
         AddAction("select", new JsonObject { ["sql"] = DemoReplies.SelectAllImages });
+        AddAction("classic", new JsonObject { ["protocol"] = "classic" });
+        AddAction("binary", new JsonObject { ["sql"] = DemoReplies.SelectAllImages, ["binary"] = true });
+        AddAction("classicMissing", new JsonObject { ["file"] = "no/such/file.dcm" });
+        AddAction("v2", new JsonObject { ["protocol"] = "v2" });
         AddAction("png", new JsonObject { ["file"] = "study1/preview.png", ["samples"] = Points((5, 0), (31, 31)), ["screenshot"] = "png.png" });
         AddAction("pgm", new JsonObject { ["file"] = "phantom.pgm", ["samples"] = Points((0, 0), (3, 4), (15, 15)) });
         AddAction("dicom8", new JsonObject { ["file"] = "study1/img001.dcm" });
@@ -68,6 +71,24 @@ public sealed class ConsolePageTests : BrowserFixture
         Assert.That(select["headers"].Strings(), Is.EqualTo(lines[0].Split(", ")));
         Assert.That(select["rows"]!.AsArray().Select(r => string.Join(", ", r.Strings())), Is.EqualTo(lines[1..]));
         Assert.That(select.Str("raw"), Is.EqualTo(DemoReplies.AllImages));
+    }
+
+    [Test]
+    public void Page_SpeaksWebsocketfyV2ThroughTheJsClient_AndTheClassicProtocolOnRequest()
+    {
+        Assert.That(Run.Result["log"]!.AsArray().Select(entry => entry.Str("text")),
+                    Has.Some.Contains("websocketfy.v2 (clients/js/websocketfy.js)"), "on load");
+        Assert.That(Action("classic")["status"].Str("state"), Is.EqualTo("open"));
+        Assert.That(Action("classic")["log"]![0].Str("text"), Does.EndWith("classic protocol"));
+        Assert.That(Action("v2")["log"]![0].Str("text"), Does.EndWith("websocketfy.v2 (clients/js/websocketfy.js)"));
+    }
+
+    [Test]
+    public void Select_OverV2_ShowsTheDaemonsSplitOfColumnsAndRows()
+    {
+        JsonNode select = Action("select");
+        Assert.That(select.Str("meta"), Does.StartWith("websocketfy.v2 · "));
+        Assert.That(select.Str("count"), Does.Contain("split by the daemon (websocketfy.v2)"));
     }
 
     [Test]
@@ -119,6 +140,7 @@ public sealed class ConsolePageTests : BrowserFixture
         byte[] png = File.ReadAllBytes(Path.Combine(RepositoryPaths.SamplePacs, "study1", "preview.png"));
         Assert.That((facts.Str("size"), facts.Str("sha256")), Is.EqualTo(($"{png.Length} bytes ({png.Length} B)", BrowserWebSocketTests.Sha256(png))));
         Assert.That(facts.Str("time"), Does.Match(@"^\d+\.\d (ms|s) · "));
+        Assert.That(facts.Str("checked"), Does.StartWith("equal to the daemon"), "websocketfy.v2 asked for the daemon's SHA-256 and compared");
     }
 
     [Test]
@@ -142,7 +164,9 @@ public sealed class ConsolePageTests : BrowserFixture
     public void MissingFile_ShowsFileNotFound()
     {
         JsonNode missing = Action("missing");
-        Assert.That(missing["facts"].Str("reply"), Is.EqualTo(DemoReplies.FileNotFound));
+        Assert.That((missing["facts"].Str("reply"), missing["facts"].Str("code")), Is.EqualTo((DemoReplies.FileNotFound, "not_found")));
+        JsonNode classic = Action("classicMissing");
+        Assert.That((classic["facts"].Str("reply"), classic["facts"]!["code"]), Is.EqualTo((DemoReplies.FileNotFound, (JsonNode?)null)));
     }
 
     [Test]

@@ -14,7 +14,8 @@
 //              { where: true } (the page's protocol and the socket's URL).
 //   console    load the console page, wait until its connection opened or closed, then run
 //              ARGUMENTS.actions through the page's user interface ({ sql }, { file }, { showPatient }, { drag },
-//              { token } types a token and reconnects, { quit }, { screenshot }); screenshots go to ARGUMENTS.outputDir.
+//              { token } types a token and reconnects, { protocol: 'v2'|'classic' } picks the protocol (and
+//              reconnects), { quit }, { screenshot }); screenshots go to ARGUMENTS.outputDir.
 //
 // ARGUMENTS.trustCertificate (optional): a PEM CA certificate the browser trusts for this run, put in
 // an NSS database in a temporary HOME (Chromium on Linux reads $HOME/.pki/nssdb).
@@ -187,6 +188,11 @@ async function runAction(page, action, args) {
     }
     if (action.drag !== undefined) return await dragOnPreview(page, action);
     if (action.token !== undefined) return await connectWithToken(page, action.token);
+    if (action.protocol !== undefined) {
+      await page.selectOption('#protocol', action.protocol);
+      await page.waitForFunction(() => ['open', 'closed'].includes(document.getElementById('status').dataset.state));
+      return { status: await statusOf(page), log: await logOf(page) };
+    }
     if (action.quit) {
       await page.click('#quit');
       await page.waitForFunction(() => document.getElementById('status').dataset.state === 'closed');
@@ -201,7 +207,8 @@ async function runAction(page, action, args) {
 
 async function runSql(page, action) {
   await page.fill('#sql', action.sql);
-  await page.setChecked('#sql-binary', action.binary === true);
+  // websocketfy.v2 has no binary commands: the page disables the box then, and only a binary action needs it.
+  if (action.binary === true || await page.isEnabled('#sql-binary')) await page.setChecked('#sql-binary', action.binary === true);
   const before = await page.evaluate(() => document.getElementById('sql-result').dataset.finished ?? '0');
   await page.click('#run');
   await page.waitForFunction((finished) => (document.getElementById('sql-result').dataset.finished ?? '0') !== finished, before);
@@ -214,6 +221,8 @@ async function runSql(page, action) {
       headers: table ? Array.from(table.tHead.rows[0].cells, (c) => c.textContent) : null,
       rows: table ? Array.from(table.tBodies[0].rows, (r) => Array.from(r.cells, (c) => c.textContent)) : null,
       message: box.querySelector('.message')?.textContent ?? null,
+      code: box.dataset.code ?? null,
+      count: box.querySelector('.count')?.textContent ?? null,
       raw: document.getElementById('sql-raw').textContent,
       history: Array.from(document.querySelectorAll('#history li'), (li) => li.textContent),
     };

@@ -17,7 +17,9 @@ internal static class ChildProcess
 
     /// <remarks>Standard input is a pipe held open until the child exits: wscat treats the end of its
     /// input as "quit" and closes at once, before any reply arrives, when stdin is /dev/null.</remarks>
-    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, string? workingDirectory = null)
+    /// <param name="environment">Variables to set (or, with a null value, remove) for the child.</param>
+    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null,
+                                                     string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -28,6 +30,11 @@ internal static class ChildProcess
             WorkingDirectory = workingDirectory ?? string.Empty,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + program);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();

@@ -3,9 +3,10 @@ using Websocketfy.Tests.SirenPeer;
 namespace Websocketfy.Tests.Interop;
 
 /// <summary>
-/// Builds the QWebSocket client (qt-client/, next to this file) with Debian's Qt 5 into the ignored
-/// folder .build/qt-client: once per test run, and incrementally (qmake only when the project file
-/// changed, then make), so a run where nothing changed costs a make that has nothing to do.
+/// Builds the Qt programs the tests run with Debian's Qt 5 into the ignored folder .build/NAME: the
+/// QWebSocket client (qt-client/, next to this file) and the test program of clients/qt's v2 client.
+/// Once per test run each, and incrementally (qmake only when the project file changed, then make),
+/// so a run where nothing changed costs a make that has nothing to do.
 /// </summary>
 internal static class QtClientBuild
 {
@@ -13,21 +14,26 @@ internal static class QtClientBuild
 
     private const string WebSocketHeader = "/usr/include/x86_64-linux-gnu/qt5/QtWebSockets/QWebSocket";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
-    private static readonly Lazy<Task<(string? Program, string Problem)>> LazyProgram = new(BuildAsync);
-
-    public static string SourceFolder => Path.Combine(InteropTools.SourceFolder, "qt-client");
-
-    public static string BuildFolder => Path.Combine(RepositoryPaths.Root, ".build", "qt-client");
+    private static readonly Lazy<Task<(string? Program, string Problem)>> LazyProgram =
+        new(() => BuildAsync(Path.Combine(InteropTools.SourceFolder, "qt-client"), "qt-client"));
+    private static readonly Lazy<Task<(string? Program, string Problem)>> LazyV2Test =
+        new(() => BuildAsync(Path.Combine(RepositoryPaths.Root, "Websocketfy.Tests", "Clients", "Qt"), "v2-client-test"));
 
     /// <summary>The built client; a test fails when Qt is missing or the build fails (.ci/run installs Qt).</summary>
-    public static async Task<string> RequireAsync()
+    public static Task<string> RequireAsync() => RequireAsync(LazyProgram);
+
+    /// <summary>The test program of clients/qt (WebsocketfyClient), built the same way.</summary>
+    public static Task<string> RequireV2ClientTestAsync() => RequireAsync(LazyV2Test);
+
+    private static async Task<string> RequireAsync(Lazy<Task<(string? Program, string Problem)>> build)
     {
-        var (program, problem) = await LazyProgram.Value;
+        var (program, problem) = await build.Value;
         if (program is null) Assert.Fail(problem);
         return program!;
     }
 
-    private static async Task<(string?, string)> BuildAsync()
+    /// <param name="sourceFolder">Holds NAME.pro.</param>
+    private static async Task<(string?, string)> BuildAsync(string sourceFolder, string name)
     {
         string? qmake = InteropTools.FindOnPath("qmake");
         if (qmake is null || !File.Exists(WebSocketHeader))
@@ -36,17 +42,18 @@ internal static class QtClientBuild
                           ".ci/run installs it: apt-get install qtbase5-dev libqt5websockets5-dev");
         }
 
-        Directory.CreateDirectory(BuildFolder);
-        string project = Path.Combine(SourceFolder, "qt-client.pro");
-        string makefile = Path.Combine(BuildFolder, "Makefile");
+        string buildFolder = Path.Combine(RepositoryPaths.Root, ".build", name);
+        Directory.CreateDirectory(buildFolder);
+        string project = Path.Combine(sourceFolder, name + ".pro");
+        string makefile = Path.Combine(buildFolder, "Makefile");
         if (!File.Exists(makefile) || File.GetLastWriteTimeUtc(project) > File.GetLastWriteTimeUtc(makefile))
         {
-            var configured = await ChildProcess.RunAsync(qmake, ["-o", makefile, project], StepTimeout, BuildFolder);
+            var configured = await ChildProcess.RunAsync(qmake, ["-o", makefile, project], StepTimeout, buildFolder);
             if (configured.ExitCode != 0) return (null, "qmake failed:\n" + configured);
         }
 
-        var made = await ChildProcess.RunAsync("make", ["-C", BuildFolder, "-j2"], StepTimeout);
-        string program = Path.Combine(BuildFolder, "qt-client");
-        return made.ExitCode == 0 && File.Exists(program) ? (program, "") : (null, "building the Qt client failed:\n" + made);
+        var made = await ChildProcess.RunAsync("make", ["-C", buildFolder, "-j2"], StepTimeout);
+        string program = Path.Combine(buildFolder, name);
+        return made.ExitCode == 0 && File.Exists(program) ? (program, "") : (null, $"building {name} failed:\n" + made);
     }
 }

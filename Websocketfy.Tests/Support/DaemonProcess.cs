@@ -136,6 +136,23 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         if (code != 0) Assert.Fail($"the daemon exited with code {code}; it wrote:\n{Output.SoFar}");
     }
 
+    /// <summary>Sends SIGKILL, as a crash or the OOM killer would end it: no drain, no goodbye.</summary>
+    public async Task KillAsync()
+    {
+        RequireChild();
+        _child!.Kill();
+        await _child.WaitForExitAsync();
+    }
+
+    public bool HasExited
+    {
+        get
+        {
+            RequireChild();
+            return _child!.HasExited;
+        }
+    }
+
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate() => Signal("TERM");
 

@@ -36,7 +36,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public GatewayOptions Options { get; }
     public int Port => Gateway.Port;
 
-    /// <summary>The daemon's log lines at Information and above, when started with <c>captureLog: true</c>:
+    /// <summary>The daemon's log lines at Debug and above, when started with <c>captureLog: true</c>:
     /// wait for a line with <c>Log.WaitForAsync</c>.</summary>
     public OutputLines Log => _log ?? throw new InvalidOperationException("start the harness with captureLog: true to read the daemon's log");
 
@@ -118,10 +118,11 @@ public static class TestLogging
         ToConsole ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true))
                   : NullLoggerFactory.Instance;
 
-    /// <summary>Loggers that also add Information and above to <paramref name="lines"/>.</summary>
+    /// <summary>Loggers that also add Debug and above to <paramref name="lines"/> (a check that something is never
+    /// logged covers every level the daemon writes).</summary>
     public static ILoggerFactory Capturing(OutputLines lines) => LoggerFactory.Create(b =>
     {
-        b.SetMinimumLevel(ToConsole ? LogLevel.Debug : LogLevel.Information);
+        b.SetMinimumLevel(LogLevel.Debug);
         b.AddProvider(new LogToLines(lines));
         if (ToConsole) b.AddSimpleConsole(o => o.SingleLine = true);
     });

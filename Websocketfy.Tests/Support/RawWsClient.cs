@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,6 +42,7 @@ public sealed class RawWsClient : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly byte[] _buffer;
+    private Stream? _tls;
     private int _start, _end;
     // Set while a read that bounds silence rather than its whole length runs: every byte received moves it on.
     private CancellationTokenSource? _silenceDeadline;
@@ -64,16 +66,19 @@ public sealed class RawWsClient : IDisposable
     /// <param name="receiveBufferSize">The socket's receive buffer, set before connecting: the window offered in the
     /// SYN follows it and autotuning stays off, so a client that stops reading stalls the server soon.</param>
     /// <param name="bufferSize">This client's own read buffer; a frame head must fit in it, nothing more.</param>
+    /// <param name="from">The local address to connect from: any of 127.0.0.0/8 is this machine, so tests can
+    /// play several clients (127.0.0.2, 127.0.0.3, ...) that the daemon tells apart by address.</param>
     public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true, int? receiveBufferSize = null,
-                                                       int bufferSize = 64 * 1024, byte[]? firstFrames = null)
+                                                       int bufferSize = 64 * 1024, byte[]? firstFrames = null, IPAddress? from = null)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferSize is int size) socket.ReceiveBufferSize = size;
         var client = new RawWsClient(socket, bufferSize);
         try
         {
+            if (from is not null) socket.Bind(new IPEndPoint(from, 0));
             using (var timeout = new CancellationTokenSource(DefaultTimeout))
-                await socket.ConnectAsync("127.0.0.1", port, timeout.Token);
+                await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
             if (upgrade)
             {
                 await client.SendRawAsync([.. UpgradeRequest(), .. firstFrames ?? []]);
@@ -84,6 +89,32 @@ public sealed class RawWsClient : IDisposable
             {
                 throw new ArgumentException("first frames follow an upgrade request", nameof(firstFrames));
             }
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects from <paramref name="from"/> and speaks TLS (any server certificate accepted: test
+    /// certificates are self-signed), then upgrades like <see cref="ConnectAsync"/>.</summary>
+    /// <param name="beforeTls">Bytes sent in the clear before the TLS handshake (a PROXY protocol header).</param>
+    public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from, byte[]? beforeTls = null)
+    {
+        var client = await ConnectAsync(port, upgrade: false, from: from);
+        try
+        {
+            if (beforeTls is not null) await client.SendRawAsync(beforeTls);
+            var tls = new System.Net.Security.SslStream(new NetworkStream(client.Socket, ownsSocket: false), leaveInnerStreamOpen: false,
+                                                        (_, _, _, _) => true);
+            client._tls = tls;
+            using (var timeout = new CancellationTokenSource(DefaultTimeout))
+                await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+            await client.SendRawAsync(UpgradeRequest());
+            string head = await client.ReadHttpHeadAsync();
+            if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
             return client;
         }
         catch
@@ -112,6 +143,11 @@ public sealed class RawWsClient : IDisposable
 
     public async Task SendRawAsync(byte[] bytes)
     {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(bytes);
+            return;
+        }
         int sent = 0;
         while (sent < bytes.Length) sent += await Socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
     }
@@ -152,7 +188,7 @@ public sealed class RawWsClient : IDisposable
         while (true)
         {
             int n;
-            try { n = await Socket.ReceiveAsync(_buffer, SocketFlags.None, cts.Token); }
+            try { n = await ReceiveAsync(_buffer, cts.Token); }
             catch (SocketException) { break; }
             if (n == 0) break;
             cts.CancelAfter(_silence);
@@ -286,13 +322,13 @@ public sealed class RawWsClient : IDisposable
         {
             while (true)
             {
-                int n = await Socket.ReceiveAsync(_buffer, SocketFlags.None, cts.Token);
+                int n = await ReceiveAsync(_buffer, cts.Token);
                 if (n == 0) return total;
                 total += n;
             }
         }
         catch (OperationCanceledException) { return -1; }
-        catch (SocketException) { return total; }
+        catch (Exception ex) when (ex is SocketException or IOException) { return total; }
     }
 
     /// <summary>True when the server ends TCP within the timeout (whatever it sent first is dropped).</summary>
@@ -338,8 +374,8 @@ public sealed class RawWsClient : IDisposable
         while (_end < needed)
         {
             int n;
-            try { n = await Socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct); }
-            catch (SocketException) { return false; }
+            try { n = await ReceiveAsync(_buffer.AsMemory(_end), ct); }
+            catch (Exception ex) when (ex is SocketException or IOException) { return false; }
             if (n == 0) return false;
             _end += n;
             _silenceDeadline?.CancelAfter(_silence);
@@ -347,5 +383,12 @@ public sealed class RawWsClient : IDisposable
         return true;
     }
 
-    public void Dispose() => Socket.Dispose();
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _tls is not null ? _tls.ReadAsync(buffer, ct) : Socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        Socket.Dispose();
+    }
 }

@@ -35,6 +35,11 @@ if (sirenPort == 0)
 int operations = quick ? 500 : 3000;
 int sampledOperations = quick ? 2000 : 20000;
 
+// The daemon turns inline socket completions on at its start, before its first socket (Program.cs). Hosted in
+// this process under the JIT that came too late (measured: 2 thread-pool work items per query, 1 per ping, as
+// with the setting off), so the probe sets it first, as the daemon's own process does; an explicit setting wins.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 string root = Directory.CreateTempSubdirectory("websocketfy-probe-").FullName;
 int port = FreePort();
 TextWriter results = Console.Out;

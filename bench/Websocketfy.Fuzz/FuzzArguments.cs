@@ -3,20 +3,20 @@ using Websocketfy.Tests.Protocol.Fuzzing;
 
 namespace Websocketfy.Fuzz;
 
-/// <summary>The command line: <c>--seconds N [--seed N] [--target handshake|frames|all] [--case N] [--out DIR]</c>.</summary>
+/// <summary>The command line: <c>--seconds N [--seed N] [--target handshake|frames|v2request|all] [--case N] [--out DIR]</c>.</summary>
 internal sealed class FuzzArguments
 {
     public const string Usage =
-        "usage: Websocketfy.Fuzz [--seconds N] [--seed N] [--target handshake|frames|all] [--case N] [--out DIR]\n" +
-        "  --seconds N   time budget (default 60); with --target all both targets run in parallel for N seconds\n" +
+        "usage: Websocketfy.Fuzz [--seconds N] [--seed N] [--target handshake|frames|v2request|all] [--case N] [--out DIR]\n" +
+        "  --seconds N   time budget (default 60); with --target all the three targets run in parallel for N seconds\n" +
         "  --seed N      first seed (default: random); batches of cases use seeds N, N+1, ...\n" +
-        "  --target T    handshake, frames or all (default all)\n" +
+        "  --target T    handshake, frames, v2request (websocketfy.v2 request parser) or all (default all)\n" +
         "  --case N      replay case N of --seed only, print the verdict and exit\n" +
         "  --out DIR     where reproducers of failures are written (default artifacts/fuzz-failures)\n";
 
     public double Seconds { get; private set; } = 60;
     public ulong? Seed { get; private set; }
-    public FuzzTarget[] Targets { get; private set; } = [FuzzTarget.Handshake, FuzzTarget.Frames];
+    public FuzzTarget[] Targets { get; private set; } = [FuzzTarget.Handshake, FuzzTarget.Frames, FuzzTarget.V2Request];
     public long? Case { get; private set; }
     public string OutputDirectory { get; private set; } = "artifacts/fuzz-failures";
     public bool HelpRequested { get; private set; }
@@ -76,7 +76,8 @@ internal sealed class FuzzArguments
     {
         "handshake" => [FuzzTarget.Handshake],
         "frames" => [FuzzTarget.Frames],
-        "all" => [FuzzTarget.Handshake, FuzzTarget.Frames],
+        "v2request" => [FuzzTarget.V2Request],
+        "all" => [FuzzTarget.Handshake, FuzzTarget.Frames, FuzzTarget.V2Request],
         _ => null,
     };
 }

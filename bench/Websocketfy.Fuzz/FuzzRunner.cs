@@ -145,5 +145,5 @@ internal static class FuzzRunner
         return stem + ".bin";
     }
 
-    private static string Name(FuzzTarget target) => target == FuzzTarget.Handshake ? "handshake" : "frames";
+    private static string Name(FuzzTarget target) => FuzzCampaign.NameOf(target);
 }

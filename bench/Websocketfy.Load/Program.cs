@@ -11,9 +11,13 @@ const string usage = """
                    [--path FILE | --dir DIR --files N] [--tls true]
       idle         --workload ID --target NAME --dialect D --port P --connections C --hold SECONDS
                    [--sources 8] [--watch ...] [--path FILE]
+      files        --workload ID --target NAME --protocol v2|classic --port P --dir DIR --files N --file-mib M
+                   --ops ROUNDS [--warmup ROUNDS] [--query SQL] [--repeat R] [--watch ...]
+                   (N files at once: N gets on one websocketfy.v2 connection, or N classic connections;
+                   with --query, SELECTs sent while they stream)
       echo-server  --port P
       siren-stub   --port P
-      make-tree    --root DIR [--big-mib 256] [--small-files 2000] [--small-kib 64]
+      make-tree    --root DIR [--big-mib 256] [--small-files 2000] [--small-kib 64] [--v2-files 8 --v2-mib 64]
       report       --results FILE --out FILE
       perf-summary [--top 45] < (perf script -F comm,tid,ip,sym output)
       compare-summary --results FILE
@@ -32,6 +36,7 @@ try
     {
         "run" => RoundTrips.Run(options),
         "idle" => IdleConnections.Run(options),
+        "files" => ConcurrentFiles.Run(options),
         "batch" => Batch.Run(options),
         "echo-server" => TinyServers.RunEcho(options),
         "siren-stub" => TinyServers.RunSirenStub(options),

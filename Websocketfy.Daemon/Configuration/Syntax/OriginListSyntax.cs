@@ -10,21 +10,7 @@ internal static class OriginListSyntax
     public const string OpaqueOrigin = "null";
 
     /// <summary>An empty or blank text is an empty list (every origin allowed, as by default).</summary>
-    public static Parsed<IReadOnlyList<string>> Parse(string text)
-    {
-        var origins = new List<string>();
-        foreach (Range range in text.AsSpan().Split(','))
-        {
-            string item = text[range].Trim();
-            if (item.Length == 0)
-                continue;
-            Parsed<string> origin = ParseOrigin(item);
-            if (!origin.Succeeded)
-                return Parsed<IReadOnlyList<string>>.Fail(origin.Problem!);
-            origins.Add(origin.Value);
-        }
-        return origins;
-    }
+    public static Parsed<IReadOnlyList<string>> Parse(string text) => ListSyntax.Parse(text, ParseOrigin);
 
     public static string Format(IReadOnlyList<string> origins) => string.Join(", ", origins);
 

@@ -82,11 +82,17 @@
     status.textContent = text;
     $('reconnect').disabled = state === 'connecting';
     $('quit').disabled = state !== 'open';
+    const v2 = gateway.protocol === 'v2';
+    $('quit').textContent = v2 ? 'Close' : 'QUIT';
+    $('quit').title = v2 ? 'Close the connection (1000): websocketfy.v2 has no QUIT' : 'Send QUIT: the daemon closes the connection with 1000';
+    $('sql-binary').disabled = v2;
+    $('sql-binary').parentElement.title = v2 ? 'classic protocol only: websocketfy.v2 requests are JSON text messages' : '';
   }
 
   gateway.addEventListener('open', (event) => {
     setStatus('open', 'connected');
-    log(`connected to ${gateway.url}${event.detail.withToken ? ' with the token given' : ''}`, 'ok');
+    log(`connected to ${gateway.url}${event.detail.withToken ? ' with the token given' : ''}, ` +
+        `${gateway.protocol === 'v2' ? 'websocketfy.v2 (clients/js/websocketfy.js)' : 'classic protocol'}`, 'ok');
   });
   gateway.addEventListener('error', (event) => {
     if (!event.detail.opened) {
@@ -97,6 +103,7 @@
       log('WebSocket error (details follow with the close code)', 'error');
     }
   });
+  gateway.addEventListener('notice', (event) => log(event.detail.text, 'error'));
   gateway.addEventListener('close', (event) => {
     const { code, reason, wasClean, unanswered } = event.detail;
     setStatus('closed', `closed ${code}`);
@@ -109,16 +116,21 @@
   function connect() {
     setStatus('connecting', 'connecting');
     // Read from the field at each connect and not kept anywhere else: not in storage, cookies or the page's URL.
-    gateway.connect($('token').value.trim());
+    gateway.connect($('token').value.trim(), $('protocol').value);
   }
 
   $('connect-form').addEventListener('submit', (event) => {
     event.preventDefault();
     connect();
   });
+  $('protocol').addEventListener('change', connect);
   $('quit').addEventListener('click', () => {
-    remember('QUIT');
-    log('sent QUIT');
+    if (gateway.protocol === 'classic') {
+      remember('QUIT');
+      log('sent QUIT');
+    } else {
+      log('closing the connection');
+    }
     gateway.quit();
   });
 
@@ -134,11 +146,10 @@
     const sequence = ++sqlSequence;
     $('sql-meta').textContent = 'waiting for the reply…';
     try {
-      const reply = await gateway.send(command, { binary });
+      const reply = await gateway.sql(command, { binary });
       if (sequence !== sqlSequence) return; // a later command's reply owns the view
-      const text = reply.binary ? new TextDecoder().decode(reply.data) : reply.data;
-      renderSqlReply(text);
-      $('sql-meta').textContent = `${reply.binary ? 'binary' : 'text'} reply · ${formatBytes(reply.bytes)} · ${formatMilliseconds(reply.milliseconds)}`;
+      renderSqlReply(reply);
+      $('sql-meta').textContent = `${reply.kind} · ${formatBytes(reply.bytes)} · ${formatMilliseconds(reply.milliseconds)}`;
     } catch (error) {
       if (sequence === sqlSequence) $('sql-meta').textContent = `no reply: ${error.message}`;
       log(`SQL: ${error.message}`, 'error');
@@ -148,8 +159,12 @@
     }
   }
 
-  /** SiREN's reply: a header line of column names joined by ", ", one line per row; or an error text. */
-  function renderSqlReply(text) {
+  /**
+   * SiREN's reply: a header line of column names joined by ", ", one line per row; or an error text.
+   * websocketfy.v2 brings the columns and rows split by the daemon when the split is certain; otherwise
+   * (classic, or a value holding ", ") the page splits the text and marks the rows that do not fit.
+   */
+  function renderSqlReply({ text, columns: splitColumns, rows: splitRows, rowsAmbiguous, failed, code }) {
     const box = $('sql-result');
     $('sql-raw').textContent = text;
     if (text === '') {
@@ -157,15 +172,18 @@
       box.replaceChildren(el('p', 'No result body: an empty result, a DDL/DML command, or an SQL error of a plain SELECT (SiREN answers all of them with its prompt alone).', 'message'));
       return;
     }
-    if (text.startsWith('Command failed.') || text.startsWith('Fatal error executing the query.')) {
+    if (failed !== undefined) {
       box.dataset.state = 'failed';
-      box.replaceChildren(el('pre', text, 'message'));
-      log(`SQL failed: ${text.split('\n').slice(0, 2).join(' ')}`, 'error');
+      box.replaceChildren(el('pre', failed, 'message'));
+      if (code !== undefined) box.dataset.code = code;
+      else delete box.dataset.code;
+      log(`SQL failed${code !== undefined ? ` (${code})` : ''}: ${failed.split('\n').slice(0, 2).join(' ')}`, 'error');
       return;
     }
+    delete box.dataset.code;
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
-    const columns = lines[0].split(', ');
+    const columns = splitColumns ?? lines[0].split(', ');
     const table = el('table');
     const headRow = el('tr');
     for (const name of columns) headRow.append(el('th', name));
@@ -175,7 +193,7 @@
     const rows = lines.length - 1;
     let ragged = 0;
     for (let i = 1; i < lines.length && i <= MAX_TABLE_ROWS; i++) {
-      const values = lines[i].split(', ');
+      const values = splitRows?.[i - 1] ?? lines[i].split(', ');
       const row = el('tr');
       if (values.length !== columns.length) {
         ragged++;
@@ -189,6 +207,8 @@
     let summary = `${rows} row${rows === 1 ? '' : 's'}`;
     if (rows > MAX_TABLE_ROWS) summary += `, the first ${MAX_TABLE_ROWS} shown (the raw reply has all)`;
     if (ragged > 0) summary += `; ${ragged} row(s) do not split into ${columns.length} values`;
+    if (splitRows !== undefined) summary += ' · split by the daemon (websocketfy.v2)';
+    else if (rowsAmbiguous) summary += ' · the daemon left the split to the page: a value holds ", "';
     box.dataset.state = 'table';
     box.replaceChildren(table, el('div', summary, 'count'));
   }
@@ -224,12 +244,13 @@
     showFacts([['path', path], ['state', 'waiting for the reply…']]);
     resetPreview('');
     try {
-      const reply = await gateway.send(command);
+      const reply = await gateway.file(path, (received, total) => {
+        if (sequence === fileSequence) showFacts([['path', path], ['state', `${formatBytes(received)} of ${formatBytes(total)}…`]]);
+      });
       if (sequence !== fileSequence) return;
-      if (!reply.binary) {
-        // A file always comes as a binary message; a text reply is the daemon's error text.
-        showFacts([['path', path], ['reply', reply.data]]);
-        log(`REQUEST ${path}: ${reply.data}`, 'error');
+      if (reply.refused !== undefined) {
+        showFacts([['path', path], ['reply', reply.refused], ...(reply.code !== undefined ? [['code', reply.code]] : [])]);
+        log(`REQUEST ${path}: ${reply.refused}`, 'error');
         return;
       }
       await showFile(path, reply, sequence);
@@ -257,6 +278,7 @@
     if (sequence !== fileSequence) return;
     facts[3][1] = sha;
     facts.push(['kind', kind ?? 'no preview for this kind of file']);
+    if (reply.checked) facts.push(['checked', 'equal to the daemon\u2019s SHA-256 of what it sent (websocketfy.v2)']);
     showFacts(facts);
     $('file-facts').dataset.state = 'done';
   }

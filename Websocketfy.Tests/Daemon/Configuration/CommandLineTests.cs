@@ -49,6 +49,29 @@ public class CommandLineTests : ResolverTestBase
     }
 
     [Test]
+    public async Task CheckConfig_PrintsWhatWouldBeServedAndExitsZeroWithoutStartingTheDaemon()
+    {
+        Assert.That(await RunWithRoot("--check-config", "--port", "9000", "--trusted-proxies", "10.0.0.5", "--proxy-protocol"), Is.EqualTo(ExitCodes.Ok));
+        string summary = _stdout.ToString();
+        Assert.That(summary, Does.StartWith("configuration OK (no config file)"));
+        Assert.That(summary, Does.Contain(":: port 9000"));
+        Assert.That(summary, Does.Contain("root             " + FileRoot));
+        Assert.That(summary, Does.Contain("10.0.0.5/32 (PROXY protocol)"));
+        Assert.That(_daemonRuns, Is.Zero);
+        Assert.That(_stderr.ToString(), Is.Empty);
+    }
+
+    [Test]
+    public async Task CheckConfig_WithAMissingRoot_SaysSoWithTheRootExitCode()
+    {
+        string missing = Path.Combine(Scratch.Root, "absent");
+        Assert.That(await Run("--check-config", "--root", missing), Is.EqualTo(ExitCodes.RootUnusable));
+        Assert.That(_stderr.ToString(), Is.EqualTo($"websocketfy: root '{missing}' does not exist" + Environment.NewLine));
+        Assert.That(_stdout.ToString(), Is.Empty);
+        Assert.That(_daemonRuns, Is.Zero);
+    }
+
+    [Test]
     public async Task Help_ShowsEachDefaultWithItsUnit()
     {
         await Run("--help");

@@ -36,4 +36,11 @@ public abstract class ResolverTestBase
         Assert.That(resolution.Error, Is.Null, "resolution failed");
         return resolution.Options!;
     }
+
+    protected static void AssertRefused(OptionsResolution resolution, string error, int exitCode)
+    {
+        Assert.That(resolution.Error, Is.EqualTo(error));
+        Assert.That(resolution.ExitCode, Is.EqualTo(exitCode));
+        Assert.That(resolution.Options, Is.Null);
+    }
 }

@@ -63,8 +63,14 @@ public partial class SampleConfigTests : ResolverTestBase
 
         Assert.That(parsed.Assignments, Has.Count.EqualTo(SettingCatalog.All.Count));
         Assert.That(options.AllowedOrigins, Is.Empty);
+        Assert.That(options.TrustedProxies, Is.Empty);
         Assert.That(options.Roles, Is.Empty);
-        Assert.That(options with { SpoolDirectory = defaults.SpoolDirectory, AllowedOrigins = defaults.AllowedOrigins, Roles = defaults.Roles },
-            Is.EqualTo(defaults));
+        Assert.That(options with
+        {
+            SpoolDirectory = defaults.SpoolDirectory,
+            AllowedOrigins = defaults.AllowedOrigins,
+            TrustedProxies = defaults.TrustedProxies,
+            Roles = defaults.Roles,
+        }, Is.EqualTo(defaults));
     }
 }

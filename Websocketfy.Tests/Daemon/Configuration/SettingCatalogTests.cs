@@ -33,7 +33,7 @@ public class SettingCatalogTests
     {
         var keys = SettingCatalog.All.Select(s => s.Key).ToList();
         Assert.That(keys, Is.Unique);
-        Assert.That(keys, Has.All.Matches(@"^[a-z]+(-[a-z]+)*$"));
+        Assert.That(keys, Has.All.Matches(@"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"), "lower-case words and digits (v2-chunk-size), joined by dashes");
     }
 
     [Test]

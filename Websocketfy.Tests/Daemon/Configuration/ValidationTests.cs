@@ -7,13 +7,6 @@ namespace Websocketfy.Tests.Daemon.Configuration;
 /// and the exit code of every kind of refusal.</summary>
 public class ValidationTests : ResolverTestBase
 {
-    private static void AssertRefused(OptionsResolution resolution, string error, int exitCode)
-    {
-        Assert.That(resolution.Error, Is.EqualTo(error));
-        Assert.That(resolution.ExitCode, Is.EqualTo(exitCode));
-        Assert.That(resolution.Options, Is.Null);
-    }
-
     [TestCase("70000")]
     [TestCase("-1")]
     [TestCase("http")]

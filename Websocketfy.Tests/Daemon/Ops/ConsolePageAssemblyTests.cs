@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Websocketfy.Daemon.Ops;
+using Websocketfy.Tests.SirenPeer;
 
 namespace Websocketfy.Tests.Daemon.Ops;
 
@@ -21,6 +22,8 @@ public sealed partial class ConsolePageAssemblyTests
     {
         Assert.That(Page.Html, Does.Not.Contain("{{").And.Not.Contain("}}"));
         Assert.That(Page.Html, Does.Contain("class GatewayConnection").And.Contain("function parseDicom").And.Contain("--accent"));
+        Assert.That(Page.Html, Does.Contain(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "clients", "js", "websocketfy.js"))),
+                    "the JS client library, as the repository has it");
     }
 
     [Test]
@@ -30,11 +33,12 @@ public sealed partial class ConsolePageAssemblyTests
         var styles = new List<string>();
         foreach (Match element in InlineElement().Matches(Page.Html))
         {
-            Assert.That(element.Groups[2].Value, Is.Empty, "an inline element with attributes (src=...) would load something");
+            // The one script is an ES module (the JS client library is one); src=... would load something.
+            Assert.That(element.Groups[2].Value, Is.EqualTo(element.Groups[1].Value == "script" ? " type=\"module\"" : ""));
             string source = $"'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(element.Groups[3].Value)))}'";
             (element.Groups[1].Value == "script" ? scripts : styles).Add(source);
         }
-        Assert.That(scripts, Has.Count.EqualTo(3));
+        Assert.That(scripts, Has.Count.EqualTo(1));
         Assert.That(Page.ContentSecurityPolicy, Does.Contain($"script-src {string.Join(' ', scripts)};"));
         Assert.That(Page.ContentSecurityPolicy, Does.Contain($"style-src {string.Join(' ', styles)};"));
     }
@@ -83,6 +87,17 @@ public sealed partial class ConsolePageAssemblyTests
         string page = ConsolePage.Assemble("<a>{{x.js}}</a><b>{{y.css}}</b>", name => name.ToUpperInvariant());
         Assert.That(page, Is.EqualTo("<a>X.JS</a><b>Y.CSS</b>"));
     }
+
+    [TestCase("<script src=\"x.js\"></script>")]
+    [TestCase("<script type=\"text/javascript\">1</script>")]
+    [TestCase("<style media=\"print\">a{}</style>")]
+    public void InlineBlocks_RefuseAttributesOtherThanTypeModule(string html) =>
+        Assert.That(() => ConsolePage.InlineBlocks(html, html[1..6] == "style" ? "style" : "script").ToList(), Throws.InvalidOperationException);
+
+    [Test]
+    public void InlineBlocks_ReadPlainAndModuleScripts() =>
+        Assert.That(ConsolePage.InlineBlocks("<script>a</script><scripts>no</scripts><script type=\"module\">b</script>", "script"),
+                    Is.EqualTo(new[] { "a", "b" }));
 
     [Test]
     public void Assemble_WithAnUnclosedPlaceholder_Throws() =>

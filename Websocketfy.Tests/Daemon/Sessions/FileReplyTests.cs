@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Websocketfy.Daemon.Backend;
 using Websocketfy.Daemon.Configuration;
 using Websocketfy.Daemon.Files;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
 using Websocketfy.Daemon.Sessions;
 using Websocketfy.Protocol.Frames;
@@ -29,7 +30,7 @@ public sealed class FileReplyTests
         var metrics = new Metrics();
         var pool = new SirenPool(options.Current, metrics, NullLogger.Instance);
         _context = new SessionContext(options, new FileTree(_tree.Root), new SirenRelay(pool, options, NullLogger.Instance),
-                                      pool, metrics, new HandshakePolicy(), new SessionRegistry(),
+                                      pool, metrics, new HandshakePolicy(), new SessionRegistry(), new TrustedProxies(options),
                                       new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle(), options),
                                       new Lifecycle(),
                                       Websocketfy.Daemon.Auth.AccessControl.Create(options.Current, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System)), null,

@@ -7,37 +7,15 @@ namespace Websocketfy.Tests.Integration.Access;
 
 /// <summary>The audit trail of the real daemon: a line per connection attempt and per command, flushed
 /// by the graceful stop.</summary>
-public sealed class AuditTrailTests
+public sealed class AuditTrailTests : AuditedFixture
 {
-    private TokenSet _tokens = null!;
-    private TempTree _dir = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _tokens = new TokenSet();
-        _dir = new TempTree();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _tokens.Dispose();
-        _dir.Dispose();
-    }
-
-    private string AuditPath => Path.Combine(_dir.Root, "audit.log");
-
-    private List<JsonElement> Lines() =>
-        [.. File.ReadAllLines(AuditPath).Select(line => JsonDocument.Parse(line).RootElement)];
-
     [Test]
     public async Task ConnectionsAndCommands_AreEachOneLine_WrittenByTheGracefulStop()
     {
         const string Select = "SELECT * FROM images WHERE label = 'nodule'";
-        var gateway = await GatewayHarness.StartAsync(o => _tokens.Configure(o) with { AuditLog = AuditPath },
+        var gateway = await GatewayHarness.StartAsync(o => Tokens.Configure(o) with { AuditLog = AuditPath },
                                                       populate: t => t.Write("study/a.dcm", [1, 2, 3, 4]));
-        await using (var client = await gateway.ConnectWithTokenAsync(_tokens["viewer"]))
+        await using (var client = await gateway.ConnectWithTokenAsync(Tokens["viewer"]))
         {
             await client.RequestAsync("REQUEST study/a.dcm");
             await client.RequestAsync("REQUEST study/missing.dcm");
@@ -63,7 +41,7 @@ public sealed class AuditTrailTests
         Assert.That(Fields(lines[5], "outcome", "status", "detail"), Is.EqualTo("refused|401|invalid: unknown token"));
         Assert.That(lines[5].GetProperty("identity").ValueKind, Is.EqualTo(JsonValueKind.Null));
         Assert.That(lines.Skip(1).Take(4).Select(l => l.GetProperty("duration_ms").GetDouble()), Has.All.GreaterThanOrEqualTo(0));
-        Assert.That(File.ReadAllText(AuditPath), Does.Not.Contain(_tokens["viewer"]));
+        Assert.That(File.ReadAllText(AuditPath), Does.Not.Contain(Tokens["viewer"]));
     }
 
     [Test]
@@ -91,7 +69,4 @@ public sealed class AuditTrailTests
         Assert.That(Lines().Count(l => l.GetProperty("event").GetString() == "sql"), Is.EqualTo(400));
         Assert.That(Lines().Count(l => l.GetProperty("event").GetString() == "connect"), Is.EqualTo(8));
     }
-
-    private static string Fields(JsonElement line, params string[] names) =>
-        string.Join('|', names.Select(n => line.GetProperty(n).ToString()));
 }

@@ -1,6 +1,6 @@
 namespace Websocketfy.Tests.Protocol.Fuzzing;
 
-internal enum FuzzTarget { Handshake, Frames }
+internal enum FuzzTarget { Handshake, Frames, V2Request }
 
 /// <summary>Runs fuzz cases of one target: generate from (seed, case index), check, count how the
 /// cases ended. Shared by the unit tests (fixed seeds, bounded count) and the bench entry point
@@ -21,7 +21,15 @@ internal sealed class FuzzCampaign
 
     public FuzzTarget Target { get; }
 
-    public string TargetName => Target == FuzzTarget.Handshake ? "handshake" : "frames";
+    public string TargetName => NameOf(Target);
+
+    /// <summary>The target's name on the bench entry point's command line and in reports.</summary>
+    public static string NameOf(FuzzTarget target) => target switch
+    {
+        FuzzTarget.Handshake => "handshake",
+        FuzzTarget.Frames => "frames",
+        _ => "v2request",
+    };
 
     /// <summary>How many cases ended which way ("Upgrade 101", "error 1007", ...).</summary>
     public Dictionary<string, long> Outcomes { get; } = [];
@@ -91,6 +99,11 @@ internal sealed class FuzzCampaign
             HandshakeFuzzInput input = FuzzHandshakeGenerator.Generate(seed, caseIndex);
             return new FuzzFailure(TargetName, seed, caseIndex, violation, input.Parameters, input.Bytes);
         }
+        if (Target == FuzzTarget.V2Request)
+        {
+            V2RequestFuzzInput request = FuzzV2RequestGenerator.Generate(seed, caseIndex);
+            return new FuzzFailure(TargetName, seed, caseIndex, violation, request.Parameters, request.Bytes);
+        }
         FrameFuzzInput frames = new FuzzFrameGenerator().Generate(seed, caseIndex);
         return new FuzzFailure(TargetName, seed, caseIndex, violation, frames.Parameters, frames.Stream);
     }
@@ -101,6 +114,7 @@ internal sealed class FuzzCampaign
         outcome = "exception";
         HandshakeFuzzInput? handshake = null;
         FrameFuzzInput? frames = null;
+        V2RequestFuzzInput? request = null;
         string? violation;
         try
         {
@@ -109,6 +123,12 @@ internal sealed class FuzzCampaign
                 handshake = FuzzHandshakeGenerator.Generate(seed, caseIndex);
                 hasExpectation = handshake.Expected is not null;
                 violation = FuzzHandshakeOracle.Check(handshake, out outcome);
+            }
+            else if (Target == FuzzTarget.V2Request)
+            {
+                request = FuzzV2RequestGenerator.Generate(seed, caseIndex);
+                hasExpectation = request.Expected is not null;
+                violation = FuzzV2RequestOracle.Check(request, out outcome);
             }
             else
             {
@@ -119,7 +139,7 @@ internal sealed class FuzzCampaign
         }
         catch (Exception exception)
         {
-            violation = handshake is null && frames is null
+            violation = handshake is null && frames is null && request is null
                 ? "the case generator threw: " + exception
                 : "unhandled exception: " + exception;
         }
@@ -128,8 +148,8 @@ internal sealed class FuzzCampaign
             return null;
         }
         // Described only on failure: the expected events of a long stream make a long text.
-        string parameters = handshake?.Parameters ?? frames?.Parameters ?? "";
-        byte[] bytes = handshake?.Bytes ?? frames?.Stream ?? [];
+        string parameters = handshake?.Parameters ?? frames?.Parameters ?? request?.Parameters ?? "";
+        byte[] bytes = handshake?.Bytes ?? frames?.Stream ?? request?.Bytes ?? [];
         return new FuzzFailure(TargetName, seed, caseIndex, violation, parameters, bytes);
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Websocketfy.Tests.Protocol.Fuzzing;
 
 /// <summary>One case that broke the contract, with everything needed to replay it by hand.</summary>
-/// <param name="Target">"handshake" or "frames".</param>
+/// <param name="Target">"handshake", "frames" or "v2request".</param>
 /// <param name="Parameters">The case's settings besides the bytes (limits, how the input was split).</param>
 /// <param name="Reproducer">The exact input bytes.</param>
 internal sealed record FuzzFailure(string Target, ulong Seed, long CaseIndex, string Violation, string Parameters, byte[] Reproducer)

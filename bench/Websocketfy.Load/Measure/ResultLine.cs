@@ -25,16 +25,16 @@ internal sealed class ResultLine
     public void Add(string key, long value) => Add(key, value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Median, p99, min and max of round trips given in Stopwatch ticks, as microseconds.</summary>
-    public void AddLatencies(long[] ticks)
+    public void AddLatencies(long[] ticks, string prefix = "")
     {
         if (ticks.Length == 0) return;
         var sorted = (long[])ticks.Clone();
         Array.Sort(sorted);
         double us(long t) => t * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
-        Add("median_us", us(sorted[sorted.Length / 2]));
-        Add("p99_us", us(sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]));
-        Add("min_us", us(sorted[0]));
-        Add("max_us", us(sorted[^1]));
+        Add(prefix + "median_us", us(sorted[sorted.Length / 2]));
+        Add(prefix + "p99_us", us(sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]));
+        Add(prefix + "min_us", us(sorted[0]));
+        Add(prefix + "max_us", us(sorted[^1]));
     }
 
     public override string ToString()

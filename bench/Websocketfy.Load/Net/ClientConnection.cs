@@ -67,10 +67,11 @@ internal sealed class ClientConnection : IDisposable
         });
     }
 
-    /// <summary>The RFC 6455 opening handshake; throws unless the answer is 101 with the right accept key.</summary>
-    public void Upgrade(string host)
+    /// <summary>The RFC 6455 opening handshake; throws unless the answer is 101 with the right accept key
+    /// (and the <paramref name="subprotocol"/> offered, when one is).</summary>
+    public void Upgrade(string host, string? subprotocol = null)
     {
-        var (request, expectedAccept) = Handshake.Request(host);
+        var (request, expectedAccept) = Handshake.Request(host, subprotocol);
         SendAll(request);
         var buffer = new byte[8192];
         int filled = 0;
@@ -85,7 +86,7 @@ internal sealed class ClientConnection : IDisposable
                 if (filled == buffer.Length) throw new IOException("upgrade response head too large");
                 continue;
             }
-            Handshake.CheckResponse(buffer.AsSpan(0, headLength), expectedAccept);
+            Handshake.CheckResponse(buffer.AsSpan(0, headLength), expectedAccept, subprotocol);
             _pending = buffer.AsSpan(headLength, filled - headLength).ToArray();
             return;
         }

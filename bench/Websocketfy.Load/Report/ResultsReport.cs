@@ -29,6 +29,7 @@ internal static class ResultsReport
         Details(text, data);
         Allocations(text, data);
         Notes(text, data, meta);
+        V2Section.Append(text, data, meta);
         File.WriteAllText(outPath, text.ToString());
         Console.WriteLine(summary);
         return 0;
@@ -305,7 +306,7 @@ internal static class ResultsReport
         text.AppendLine();
     }
 
-    private static string Cell(Measurements data, string workload, string target, Func<Dictionary<string, string>, double> metric, string unit)
+    internal static string Cell(Measurements data, string workload, string target, Func<Dictionary<string, string>, double> metric, string unit)
     {
         if (data.Problem(workload, target) is { } problem) return problem;
         var figure = data.Figure(workload, target, metric);
@@ -315,14 +316,14 @@ internal static class ResultsReport
         return f.Count > 1 && f.Min != f.Max ? $"{Number(f.Median)}{u} ({Number(f.Min)}–{Number(f.Max)})" : $"{Number(f.Median)}{u}";
     }
 
-    private static string RatioCell(Spread? ratio)
+    internal static string RatioCell(Spread? ratio)
     {
         if (ratio is null) return "—";
         var r = ratio.Value;
         return r.Count > 1 && r.Min != r.Max ? $"{r.Median:0.00}× ({r.Min:0.00}–{r.Max:0.00})" : $"{r.Median:0.00}×";
     }
 
-    private static string Number(double value) => Math.Abs(value) switch
+    internal static string Number(double value) => Math.Abs(value) switch
     {
         >= 1000 => value.ToString("#,0", CultureInfo.InvariantCulture),
         >= 100 => value.ToString("0", CultureInfo.InvariantCulture),

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace Websocketfy.Load.Wire;
 
 /// <summary>When a reply made of server frames is complete.</summary>
@@ -20,15 +17,10 @@ internal enum WsCompletion
 /// <summary>Reads unmasked server frames incrementally, counting payload without copying it.</summary>
 internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
 {
-    private readonly byte[] _header = new byte[14];
-    private readonly byte[] _closePayload = new byte[125];
+    private readonly ServerFrameHeader _frame = new();
     private readonly PromptTail _tail = new();
-    private int _headerFilled;
     private bool _inPayload;
-    private int _opcode;
-    private bool _fin;
     private long _remaining;
-    private int _closeFilled;
 
     public long PayloadBytes { get; private set; }
 
@@ -38,7 +30,7 @@ internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
         _tail.Clear();
     }
 
-    public long Skippable => _inPayload && completion == WsCompletion.MessageEnd && _opcode is ClientFrames.Continuation or ClientFrames.Binary or ClientFrames.Text
+    public long Skippable => _inPayload && completion == WsCompletion.MessageEnd && _frame.Opcode is ClientFrames.Continuation or ClientFrames.Binary or ClientFrames.Text
         ? _remaining : 0;
 
     public bool Skip(long count)
@@ -84,42 +76,21 @@ internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
 
     private int TakeHeader(ReadOnlySpan<byte> data)
     {
-        int taken = 0;
-        while (true)
-        {
-            int needed = _headerFilled < 2 ? 2 : (_header[1] & 0x7F) switch { 126 => 4, 127 => 10, _ => 2 };
-            if (_headerFilled == needed)
-            {
-                if ((_header[1] & 0x80) != 0) throw new IOException("the server sent a masked frame");
-                _fin = (_header[0] & 0x80) != 0;
-                _opcode = _header[0] & 0x0F;
-                _remaining = (_header[1] & 0x7F) switch
-                {
-                    126 => BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(2)),
-                    127 => (long)BinaryPrimitives.ReadUInt64BigEndian(_header.AsSpan(2)),
-                    var length => length,
-                };
-                _headerFilled = 0;
-                _closeFilled = 0;
-                _inPayload = true;
-                return taken;
-            }
-            if (taken == data.Length) return taken;
-            _header[_headerFilled++] = data[taken++];
-        }
+        int taken = _frame.Take(data, out _inPayload);
+        if (_inPayload) _remaining = _frame.PayloadLength;
+        return taken;
     }
 
     private void OnPayload(ReadOnlySpan<byte> payload)
     {
-        switch (_opcode)
+        switch (_frame.Opcode)
         {
             case ClientFrames.Continuation or ClientFrames.Text or ClientFrames.Binary:
                 PayloadBytes += payload.Length;
                 if (completion == WsCompletion.PromptSuffix) _tail.Append(payload);
                 break;
             case ClientFrames.Close:
-                payload.CopyTo(_closePayload.AsSpan(_closeFilled));
-                _closeFilled += payload.Length;
+                _frame.AppendClose(payload);
                 break;
         }
     }
@@ -127,12 +98,12 @@ internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
     /// <summary>True when the frame that just ended completes the reply.</summary>
     private bool FrameEnded()
     {
-        switch (_opcode)
+        switch (_frame.Opcode)
         {
             case ClientFrames.Continuation or ClientFrames.Text or ClientFrames.Binary:
                 return completion switch
                 {
-                    WsCompletion.MessageEnd => _fin,
+                    WsCompletion.MessageEnd => _frame.Fin,
                     WsCompletion.PromptSuffix => _tail.EndsWithPrompt(),
                     _ => throw new IOException("a data message arrived where a pong was expected"),
                 };
@@ -141,11 +112,9 @@ internal sealed class WsReplyReader(WsCompletion completion) : IReplyReader
             case ClientFrames.Ping:
                 return false; // the server's keepalive; the next request proves we are alive
             case ClientFrames.Close:
-                int code = _closeFilled >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(_closePayload) : 1005;
-                string reason = _closeFilled > 2 ? Encoding.UTF8.GetString(_closePayload, 2, _closeFilled - 2) : "";
-                throw new IOException($"the server closed the connection: {code} {reason}".TrimEnd());
+                throw _frame.Closed();
             default:
-                throw new IOException($"unknown opcode {_opcode}");
+                throw new IOException($"unknown opcode {_frame.Opcode}");
         }
     }
 }

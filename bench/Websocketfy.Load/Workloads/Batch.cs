@@ -32,7 +32,8 @@ internal static class Batch
                 {
                     "run" => RoundTrips.Run(measurement),
                     "idle" => IdleConnections.Run(measurement),
-                    var other => throw new UsageException($"batch runs 'run' and 'idle' lines, not '{other}'"),
+                    "files" => ConcurrentFiles.Run(measurement),
+                    var other => throw new UsageException($"batch runs 'run', 'idle' and 'files' lines, not '{other}'"),
                 };
                 outcome = status == 0 ? Summary(output.ToString()) : $"exit status {status}";
             }
