@@ -43,7 +43,8 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>Cancelled to end drain-delay early (a second SIGTERM, or disposal).</summary>
     private readonly CancellationTokenSource _drainDelay = new();
-    private readonly List<IReloadParticipant> _reloadParticipants = [];
+    /// <summary>What a reload renews, in the order it prepares.</summary>
+    private readonly PrepareReload[] _reloadParts;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private OperatorListener? _opsListener;
@@ -95,13 +96,8 @@ public sealed partial class Gateway : IAsyncDisposable
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
                                       _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), _operator, _lifecycle,
                                       access, audit, clock, loggers, tls);
-        if (tls is not null) _reloadParticipants.Add(tls);
-        _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareConsole));
+        PrepareReload[] parts = [PrepareFileTree, PrepareOrigins, PrepareSiren, PrepareAccess, PrepareAudit, PrepareConsole];
+        _reloadParts = tls is null ? parts : [tls.PrepareReload, .. parts];
     }
 
     public Metrics Metrics { get; }
