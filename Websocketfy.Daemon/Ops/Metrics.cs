@@ -73,10 +73,10 @@ public sealed class Metrics
     public void FileNotFound() => Interlocked.Increment(ref _filesNotFound);
     public void SqlFailure() => Interlocked.Increment(ref _sqlFailures);
 
-    /// <summary>A file sent whole: its bytes, and its size in the size histogram.</summary>
     /// <summary>File bytes sent as part of a websocketfy.v2 get (counted as they go; ranges are not whole files).</summary>
     public void FileBytes(long n) => Interlocked.Add(ref _fileBytesSent, n);
 
+    /// <summary>A file sent whole: its bytes, and its size in the size histogram.</summary>
     public void FileSent(long length)
     {
         Interlocked.Add(ref _fileBytesSent, length);
