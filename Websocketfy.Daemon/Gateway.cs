@@ -62,7 +62,8 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
     public Gateway(LiveOptions live, ILoggerFactory loggers) : this(live, loggers, TimeProvider.System) { }
 
-    /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
+    /// <param name="clock">Wall-clock time for token lifetimes (at the upgrade and while open), the brute-force
+    /// brake and the audit trail (tests move it).</param>
     internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock) : this(new LiveOptions(options), loggers, clock) { }
 
     private Gateway(LiveOptions live, ILoggerFactory loggers, TimeProvider clock)
@@ -75,7 +76,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _authLimiter = new AuthFailureLimiter(clock);
         _auditLog = loggers.CreateLogger("Websocketfy.Audit");
         AccessControl access;
-        try { access = AccessControl.Create(options, Metrics, _authLimiter); }
+        try { access = AccessControl.Create(options, Metrics, _authLimiter, clock); }
         catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
         AuditLog? audit = null;
         if (options.AuditLog is { } auditPath)

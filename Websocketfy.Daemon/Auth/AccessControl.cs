@@ -41,14 +41,15 @@ internal sealed class AccessControl
 
     /// <summary>Loads the tokens file or the JWT keys; throws <see cref="AuthSetupException"/> when they cannot be used.</summary>
     /// <param name="limiter">The brute-force brake; shared by the access controls a reload makes, so a reload does not forgive.</param>
-    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter)
+    /// <param name="clock">What token lifetimes are checked against.</param>
+    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter, TimeProvider clock)
     {
         var roles = new RoleTable(options.Roles);
         ICredentialValidator? validator = options.Auth switch
         {
             AuthMode.Token => TokenFileValidator.Load(options.TokensFile!, roles),
             AuthMode.Jwt => JwtValidator.Load(new JwtRules(options.JwtKeys!, options.JwtIssuer!, options.JwtAudience!,
-                                                           options.JwtNameClaim, options.JwtRoleClaim)),
+                                                           options.JwtNameClaim, options.JwtRoleClaim), clock),
             _ => null,
         };
         return new AccessControl(options.Auth, validator, roles, limiter, metrics);
