@@ -228,20 +228,19 @@ public sealed partial class Gateway : IAsyncDisposable
         using (slot) await session.RunAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Made once: it is sent when the daemon is fullest.</summary>
+    private static readonly byte[] TooManyConnections = HttpResponses.Error(503, "Too many connections; try again later.",
+                                                                           [new KeyValuePair<string, string>("Retry-After", "5")]);
+
     /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>
-    private async Task RejectBusyAsync(Socket socket)
+    private static async Task RejectBusyAsync(Socket socket)
     {
         using (socket)
         {
             try
             {
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                byte[] answer = HttpResponses.Error(503, "Too many connections; try again later.",
-                                                   [new KeyValuePair<string, string>("Retry-After", "5")]);
-                await socket.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                socket.Shutdown(SocketShutdown.Send);
-                byte[] sink = new byte[1024];
-                while (await socket.ReceiveAsync(sink, SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0) { }
+                await LingeringClose.SendThenDrainAsync(socket, TooManyConnections, long.MaxValue, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
         }
