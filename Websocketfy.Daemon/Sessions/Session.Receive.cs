@@ -118,12 +118,20 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>Hands a complete message to the command loop, starting one when none runs (on this thread, until
+    /// its first wait, e.g. for SiREN's reply); false when max-queued-commands wait already.</summary>
     private bool Enqueue(ClientMessage message)
     {
         _lastActivityAt = Environment.TickCount64;
-        if (_commands.Writer.TryWrite(message)) return true;
-        message.Release();
-        return false;
+        if (_v2 is not null) return EnqueueV2(message);
+        _commands ??= new CommandQueue(_maxQueuedCommands);
+        if (!_commands.TryAdd(message, out bool startLoop))
+        {
+            message.Release();
+            return false;
+        }
+        if (startLoop) _commandLoop = RunCommandLoopAsync(_commandLoop);
+        return true;
     }
 
     private async Task AnswerPeerCloseAsync()
