@@ -223,12 +223,8 @@ public sealed partial class Gateway : IAsyncDisposable
         Metrics.ConnectionAccepted();
         var session = new Session(socket, peer, slot, _context);
         _registry.Add(session);
-        _ = RunSessionAsync(session, slot);
-    }
-
-    private static async Task RunSessionAsync(Session session, ConnectionSlot slot)
-    {
-        using (slot) await session.RunAsync().ConfigureAwait(false);
+        // The session gives the slot back when it ends.
+        _ = session.RunAsync();
     }
 
     /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>

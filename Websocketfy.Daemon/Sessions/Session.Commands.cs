@@ -217,11 +217,15 @@ internal sealed partial class Session
     /// <summary>The close reason (with 1008) when a reload took the connection's credential away.</summary>
     public const string CredentialRevokedReason = "credential revoked";
 
-    /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle
+    /// <summary>Called about once a second by the registry: send-timeout, keepalive pings, ping and idle
     /// timeouts, and the end of the credential (a command in flight is let finish: the command loop closes after it).</summary>
     public void OnTick(long now)
     {
-        _sender.ExtendDeadlineIfProgressing();
+        if (_sender.IsStalled(now))
+        {
+            Abort("send timeout");
+            return;
+        }
         if (_state != SessionState.Open) return;
         if (!_commandRunning && CredentialEnded() is { } ended)
         {

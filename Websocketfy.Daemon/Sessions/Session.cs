@@ -29,8 +29,9 @@ internal sealed partial class Session
     private readonly Stream _stream;
     private readonly SessionContext _context;
     private readonly FrameSender _sender;
+    /// <summary>The connection's one cancellation source: cancelled when it ends (teardown, abort, send timeout), and
+    /// at close-timeout after a close began, which ends the receive loop's wait for the peer's close frame.</summary>
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly CancellationTokenSource _reading;
     /// <summary>Made at the first command: a connection that never sends one holds no queue.</summary>
     private CommandQueue? _commands;
     /// <summary>max-queued-commands as it was when the connection opened (a reload does not change it for open ones).</summary>
@@ -69,13 +70,13 @@ internal sealed partial class Session
         // With TLS every byte passes through the SslStream; the socket stays for peeking (the PROXY header,
         // the first TLS byte) and TCP_INFO.
         _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
-        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
-        _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, context.SendTimeout, context.Metrics,
+                                  _lifetime.Token);
         _maxQueuedCommands = context.Options.MaxQueuedCommands;
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
 
-    /// <summary>The whole life of the connection; never throws.</summary>
+    /// <summary>The whole life of the connection, ending with its place in the limits given back; never throws.</summary>
     public async Task RunAsync()
     {
         try
@@ -110,7 +111,9 @@ internal sealed partial class Session
         }
         finally
         {
-            await TearDownAsync().ConfigureAwait(false);
+            // The connection's place in the limits goes back last, whatever happened.
+            try { await TearDownAsync().ConfigureAwait(false); }
+            finally { _slot.Dispose(); }
         }
     }
 
@@ -276,7 +279,6 @@ internal sealed partial class Session
     {
         EndBecause(reason);
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
-        _sender.Abort();
     }
 
     /// <summary>The one place a connection ends: runs once, frees everything, counts and logs it.</summary>
@@ -288,7 +290,6 @@ internal sealed partial class Session
             await _sender.ShutdownSendAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         _state = SessionState.Closed;
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
-        _sender.Abort();
         // The receive loop has ended: no command loop starts after this one.
         CompleteV2Requests();
         try { await _commandLoop.ConfigureAwait(false); }
@@ -301,8 +302,6 @@ internal sealed partial class Session
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         _stream.Dispose();
         _socket.Dispose();
-        _sender.Dispose();
-        _reading.Dispose();
         _lifetime.Dispose();
 
         // Counted before the connection stops being active, so a reader that waits for

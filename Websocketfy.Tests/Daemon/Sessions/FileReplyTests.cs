@@ -52,7 +52,7 @@ public sealed class FileReplyTests
         new Random(7).NextBytes(content);
         _tree.Write("big.bin", content);
         using var wire = new MemoryStream();
-        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics, CancellationToken.None);
 
         var (_, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("big.bin", Opcode.Text, CancellationToken.None);
 
@@ -71,7 +71,7 @@ public sealed class FileReplyTests
     {
         string path = _tree.Write("shrinking.bin", new byte[600_000]);
         using var wire = new TruncateOnFirstWriteStream(path);
-        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics, CancellationToken.None);
 
         var (outcome, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("shrinking.bin", Opcode.Binary, CancellationToken.None);
 
