@@ -220,12 +220,8 @@ public sealed partial class Gateway : IAsyncDisposable
         Metrics.ConnectionAccepted();
         var session = new Session(socket, peer, slot, _context);
         _registry.Add(session);
-        _ = RunSessionAsync(session, slot);
-    }
-
-    private static async Task RunSessionAsync(Session session, ConnectionSlot slot)
-    {
-        using (slot) await session.RunAsync().ConfigureAwait(false);
+        // The session gives the slot back when it ends.
+        _ = session.RunAsync();
     }
 
     /// <summary>Made once: it is sent when the daemon is fullest.</summary>

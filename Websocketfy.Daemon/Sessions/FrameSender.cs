@@ -14,8 +14,11 @@ namespace Websocketfy.Daemon.Sessions;
 /// (pongs, pings, close) can slip in between the fragments of a streamed message but never
 /// inside a frame. Every write is bounded by send-timeout without progress: a peer that stops
 /// reading makes the write fail instead of making the daemon buffer, a peer that reads slowly does not.
+/// The bound is checked once a second from the registry's tick (<see cref="IsStalled"/>) and enforced by
+/// the connection's own cancellation, not by a timer per write: an idle connection holds no timer and no
+/// cancellation source of the sender's, and a write sets no timer.
 /// </summary>
-internal sealed class FrameSender : IDisposable
+internal sealed class FrameSender
 {
     // Payloads up to this size are copied next to their header and leave in one write.
     private const int CoalesceLimit = 16 * 1024;
@@ -25,28 +28,38 @@ internal sealed class FrameSender : IDisposable
     private readonly bool _encrypted;
     private readonly Func<TimeSpan> _sendTimeout;
     private readonly Metrics _metrics;
+    /// <summary>The connection's lifetime: cancelling it ends every write in progress.</summary>
+    private readonly CancellationToken _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly CancellationTokenSource _deadline = new();
     private readonly Lock _progressGate = new();
-    private bool _writing, _disposed;
+    private bool _writing;
     // Once made non-blocking, a socket's descriptor stays so (.NET only emulates Socket.Blocking afterwards).
     private bool _nonBlocking;
     private long _bytesAckedSeen;
-    private readonly byte[] _controlFrame = new byte[FrameHeaderCodec.MaxHeaderLength + 125];
+    /// <summary>When the write in progress began, or the peer last acknowledged bytes during it (TickCount64).</summary>
+    private long _progressAt;
+    /// <summary>Room for a header or a whole control frame, used under the lock; made at the first frame, so a connection
+    /// that has had none written since the upgrade (most idle ones) holds none.</summary>
+    private byte[]? _controlFrameBuffer;
 
     /// <param name="socket">The TCP socket under <paramref name="stream"/>, for TCP_INFO's progress count
     /// (and for sendfile(2) when not <paramref name="encrypted"/>); null for a stream without one (tests).</param>
     /// <param name="encrypted">TLS sits between the stream and the socket: file bodies must pass through
     /// user space to be encrypted, so no sendfile.</param>
-    /// <param name="sendTimeout">Read at each write, so a reload's new send-timeout applies to open connections too.</param>
-    public FrameSender(Stream stream, Socket? socket, bool encrypted, Func<TimeSpan> sendTimeout, Metrics metrics)
+    /// <param name="sendTimeout">Read at each check, so a reload's new send-timeout applies to open connections too.</param>
+    /// <param name="connection">Cancelled when the connection ends (by its owner, also when <see cref="IsStalled"/> says so):
+    /// every write in progress then fails.</param>
+    public FrameSender(Stream stream, Socket? socket, bool encrypted, Func<TimeSpan> sendTimeout, Metrics metrics, CancellationToken connection)
     {
+        _connection = connection;
         _stream = stream;
         _socket = socket;
         _encrypted = encrypted;
         _sendTimeout = sendTimeout;
         _metrics = metrics;
     }
+
+    private byte[] ControlFrame => _controlFrameBuffer ??= new byte[FrameHeaderCodec.MaxHeaderLength + 125];
 
     /// <summary>Set once our close frame is written (or being written): no data frame follows it.</summary>
     public bool CloseSent { get; private set; }
@@ -77,9 +90,9 @@ internal sealed class FrameSender : IDisposable
         try
         {
             if (CloseSent) throw new ConnectionClosingException();
-            int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin, frame.Length - HeaderRoom);
+            int headerLength = FrameHeaderCodec.WriteServerHeader(ControlFrame, opcode, fin, frame.Length - HeaderRoom);
             int start = HeaderRoom - headerLength;
-            _controlFrame.AsSpan(0, headerLength).CopyTo(frame.Span[start..]);
+            ControlFrame.AsSpan(0, headerLength).CopyTo(frame.Span[start..]);
             await WriteAsync(frame[start..]).ConfigureAwait(false);
         }
         finally { _lock.Release(); }
@@ -92,9 +105,9 @@ internal sealed class FrameSender : IDisposable
         try
         {
             if (CloseSent) return;
-            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin: true, payload.Length);
-            payload.Span.CopyTo(_controlFrame.AsSpan(header));
-            await WriteAsync(_controlFrame.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
+            int header = FrameHeaderCodec.WriteServerHeader(ControlFrame, opcode, fin: true, payload.Length);
+            payload.Span.CopyTo(ControlFrame.AsSpan(header));
+            await WriteAsync(ControlFrame.AsMemory(0, header + payload.Length)).ConfigureAwait(false);
         }
         finally { _lock.Release(); }
     }
@@ -109,9 +122,9 @@ internal sealed class FrameSender : IDisposable
             CloseSent = true;
             Span<byte> payload = stackalloc byte[125];
             int length = CloseStatus.WritePayload(payload, code, reason);
-            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Close, fin: true, length);
-            payload[..length].CopyTo(_controlFrame.AsSpan(header));
-            await WriteAsync(_controlFrame.AsMemory(0, header + length)).ConfigureAwait(false);
+            int header = FrameHeaderCodec.WriteServerHeader(ControlFrame, Opcode.Close, fin: true, length);
+            payload[..length].CopyTo(ControlFrame.AsSpan(header));
+            await WriteAsync(ControlFrame.AsMemory(0, header + length)).ConfigureAwait(false);
             return true;
         }
         finally { _lock.Release(); }
@@ -126,7 +139,7 @@ internal sealed class FrameSender : IDisposable
         try
         {
             if (CloseSent) throw new ConnectionClosingException();
-            int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, length);
+            int headerLength = FrameHeaderCodec.WriteServerHeader(ControlFrame, Opcode.Binary, fin: true, length);
             await WriteBeforeSendFileAsync(headerLength).ConfigureAwait(false);
             long offset = 0;
             while (offset < length)
@@ -138,7 +151,7 @@ internal sealed class FrameSender : IDisposable
                     throw new FileChangedException(length, offset);
                 long sent;
                 BeginWrite();
-                try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, piece, _deadline.Token).ConfigureAwait(false); }
+                try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, piece, _connection).ConfigureAwait(false); }
                 finally { EndWrite(); }
                 offset += sent;
                 _metrics.BytesSent(sent);
@@ -157,12 +170,12 @@ internal sealed class FrameSender : IDisposable
         try
         {
             if (CloseSent) throw new ConnectionClosingException();
-            int header = FrameHeaderCodec.WriteServerHeader(_controlFrame, Opcode.Binary, fin: true, prefix.Length + count);
-            prefix.Span.CopyTo(_controlFrame.AsSpan(header));
+            int header = FrameHeaderCodec.WriteServerHeader(ControlFrame, Opcode.Binary, fin: true, prefix.Length + count);
+            prefix.Span.CopyTo(ControlFrame.AsSpan(header));
             await WriteBeforeSendFileAsync(header + prefix.Length).ConfigureAwait(false);
             long sent;
             BeginWrite();
-            try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, count, _deadline.Token).ConfigureAwait(false); }
+            try { sent = await SendFile.SendRangeAsync(_socket!, file, offset, count, _connection).ConfigureAwait(false); }
             finally { EndWrite(); }
             _metrics.BytesSent(sent);
         }
@@ -183,15 +196,15 @@ internal sealed class FrameSender : IDisposable
             finally { ArrayPool<byte>.Shared.Return(frame); }
             return;
         }
-        int headerLength = FrameHeaderCodec.WriteServerHeader(_controlFrame, opcode, fin, payload.Length);
-        await WriteAsync(_controlFrame.AsMemory(0, headerLength)).ConfigureAwait(false);
+        int headerLength = FrameHeaderCodec.WriteServerHeader(ControlFrame, opcode, fin, payload.Length);
+        await WriteAsync(ControlFrame.AsMemory(0, headerLength)).ConfigureAwait(false);
         await WriteAsync(payload).ConfigureAwait(false);
     }
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
         BeginWrite();
-        try { await _stream.WriteAsync(bytes, _deadline.Token).ConfigureAwait(false); }
+        try { await _stream.WriteAsync(bytes, _connection).ConfigureAwait(false); }
         finally { EndWrite(); }
         _metrics.BytesSent(bytes.Length);
     }
@@ -202,15 +215,15 @@ internal sealed class FrameSender : IDisposable
     private async ValueTask WriteBeforeSendFileAsync(int length)
     {
         await EnsureNonBlockingAsync().ConfigureAwait(false);
-        int corked = SendFile.TrySendCorked(_socket!, _controlFrame.AsSpan(0, length));
+        int corked = SendFile.TrySendCorked(_socket!, ControlFrame.AsSpan(0, length));
         _metrics.BytesSent(corked);
-        if (corked < length) await WriteAsync(_controlFrame.AsMemory(corked, length - corked)).ConfigureAwait(false);
+        if (corked < length) await WriteAsync(ControlFrame.AsMemory(corked, length - corked)).ConfigureAwait(false);
     }
 
     private async ValueTask EnsureNonBlockingAsync()
     {
         if (_nonBlocking) return;
-        await SendFile.EnsureNonBlockingAsync(_socket!, _deadline.Token).ConfigureAwait(false);
+        await SendFile.EnsureNonBlockingAsync(_socket!, _connection).ConfigureAwait(false);
         _nonBlocking = true;
     }
 
@@ -219,34 +232,30 @@ internal sealed class FrameSender : IDisposable
         lock (_progressGate)
         {
             _writing = true;
-            _deadline.CancelAfter(_sendTimeout());
+            _progressAt = Environment.TickCount64;
         }
     }
 
     private void EndWrite()
     {
-        lock (_progressGate)
-        {
-            _writing = false;
-            if (!_disposed) _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
+        lock (_progressGate) _writing = false;
     }
 
-    /// <summary>Called about once a second (the registry's tick). A write still waiting while the peer keeps
+    /// <summary>Called about once a second (the registry's tick): true when a write has waited send-timeout
+    /// without progress, and the connection must be dropped. A write still waiting while the peer keeps
     /// acknowledging bytes is slow, not stalled: its send-timeout starts again. Needed because the kernel wakes
     /// a blocked writer only once a third of a large send buffer has drained, which a slow but steady reader
     /// may take longer than send-timeout to do, whatever the size of the write.</summary>
-    public void ExtendDeadlineIfProgressing()
+    public bool IsStalled(long now)
     {
-        // Under TLS the socket is still there: acknowledged bytes are ciphertext, progress all the same.
-        if (_socket is null) return;
         lock (_progressGate)
         {
-            if (!_writing || _disposed) return;
-            long acked = TcpProgress.BytesAcked(_socket);
-            if (acked < 0) return;
-            if (acked > _bytesAckedSeen) _deadline.CancelAfter(_sendTimeout());
-            _bytesAckedSeen = acked;
+            if (!_writing) return false;
+            // Under TLS the socket is still there: acknowledged bytes are ciphertext, progress all the same.
+            long acked = _socket is null ? -1 : TcpProgress.BytesAcked(_socket);
+            if (acked > _bytesAckedSeen) _progressAt = now;
+            if (acked >= 0) _bytesAckedSeen = acked;
+            return now - _progressAt > (long)_sendTimeout().TotalMilliseconds;
         }
     }
 
@@ -271,18 +280,6 @@ internal sealed class FrameSender : IDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or TimeoutException
                                        or InvalidOperationException) { }
         finally { _lock.Release(); }
-    }
-
-    /// <summary>Ends every write in progress (they fail); used by the session's teardown only.</summary>
-    public void Abort()
-    {
-        try { _deadline.Cancel(); } catch (ObjectDisposedException) { }
-    }
-
-    public void Dispose()
-    {
-        lock (_progressGate) _disposed = true;
-        _deadline.Dispose();
     }
 }
 

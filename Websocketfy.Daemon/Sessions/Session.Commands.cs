@@ -21,39 +21,42 @@ internal sealed partial class Session
     private int _drainBegun;
     private long _lastActivityAt;
 
-    /// <summary>Answers commands strictly in order, one reply message each (QUIT excepted).</summary>
-    private async Task RunCommandLoopAsync()
+    /// <summary>Answers the queued commands strictly in order, one reply message each (QUIT excepted), and ends
+    /// when the queue is empty (the next command starts another loop).</summary>
+    /// <param name="previous">The loop before this one: it has stopped taking commands, and awaiting it
+    /// (it has ended, or is about to) gives its pooled state back.</param>
+    // Once per burst of commands: a pooled state machine instead of an allocation each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunCommandLoopAsync(ValueTask previous)
     {
         var token = _lifetime.Token;
         try
         {
-            // No token: the teardown completes the channel, which ends the wait (a cancellable wait allocates each time).
-            while (await _commands.Reader.WaitToReadAsync().ConfigureAwait(false))
+            await previous.ConfigureAwait(false);
+            while (_commands!.TryTakeOrEnd(out var message))
             {
-                while (_commands.Reader.TryRead(out var message))
+                bool goOn;
+                _commandRunning = true;
+                try
                 {
-                    bool goOn;
-                    _commandRunning = true;
-                    try
-                    {
-                        // A command that waited in the queue past the credential's end is not run.
-                        goOn = _state == SessionState.Open && CredentialEnded() is null && await ExecuteAsync(message, token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        message.Release();
-                        // In this order: the idle check must never see "not running" with the time of an old activity.
-                        Interlocked.Exchange(ref _lastActivityAt, Environment.TickCount64);
-                        _commandRunning = false;
-                    }
-                    string? ended = CredentialEnded();
-                    if (goOn && ended is null) continue;
-                    // The command in flight is answered; then the connection ends if its credential did.
-                    if (_state == SessionState.Open && ended is not null) await CloseAsync(CloseStatus.PolicyViolation, ended).ConfigureAwait(false);
-                    return;
+                    // A command that waited in the queue past the credential's end is not run.
+                    goOn = _state == SessionState.Open && CredentialEnded() is null && await ExecuteAsync(message, token).ConfigureAwait(false);
                 }
-                if (_draining) await CloseAsync(CloseStatus.GoingAway, "server shutting down").ConfigureAwait(false);
+                finally
+                {
+                    message.Release();
+                    // In this order: the idle check must never see "not running" with the time of an old activity.
+                    Interlocked.Exchange(ref _lastActivityAt, Environment.TickCount64);
+                    _commandRunning = false;
+                }
+                string? ended = CredentialEnded();
+                if (goOn && ended is null) continue;
+                // The command in flight is answered; then the connection ends if its credential did.
+                if (_state == SessionState.Open && ended is not null) await CloseAsync(CloseStatus.PolicyViolation, ended).ConfigureAwait(false);
+                return;
             }
+            // Every command is answered: a drain that began meanwhile closes now.
+            if (_draining) await CloseAsync(CloseStatus.GoingAway, "server shutting down").ConfigureAwait(false);
         }
         catch (FileChangedException)
         {
@@ -70,6 +73,8 @@ internal sealed partial class Session
             await CloseAsync(CloseStatus.InternalError, "internal error").ConfigureAwait(false);
         }
     }
+
+    private int QueuedCommands => _v2Requests?.Reader.Count ?? _commands?.Count ?? 0;
 
     /// <summary>Runs one command; false when the session must not answer further commands.</summary>
     // Once per command: a pooled state machine instead of an allocation each time.
@@ -212,11 +217,15 @@ internal sealed partial class Session
     /// <summary>The close reason (with 1008) when a reload took the connection's credential away.</summary>
     public const string CredentialRevokedReason = "credential revoked";
 
-    /// <summary>Called about once a second by the registry: send progress, keepalive pings, ping and idle
+    /// <summary>Called about once a second by the registry: send-timeout, keepalive pings, ping and idle
     /// timeouts, and the end of the credential (a command in flight is let finish: the command loop closes after it).</summary>
     public void OnTick(long now)
     {
-        _sender.ExtendDeadlineIfProgressing();
+        if (_sender.IsStalled(now))
+        {
+            Abort("send timeout");
+            return;
+        }
         if (_state != SessionState.Open) return;
         if (!_commandRunning && CredentialEnded() is { } ended)
         {
@@ -241,7 +250,7 @@ internal sealed partial class Session
         }
         if (pingSentAt == 0 && !_pingPending && now - Interlocked.Read(ref _lastReceivedAt) > (long)options.PingInterval.TotalMilliseconds)
             _ = SendKeepalivePingAsync();
-        if (options.IdleTimeout > TimeSpan.Zero && !_commandRunning && _commands.Reader.Count == 0
+        if (options.IdleTimeout > TimeSpan.Zero && !_commandRunning && QueuedCommands == 0
             && now - Interlocked.Read(ref _lastActivityAt) > (long)options.IdleTimeout.TotalMilliseconds)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "idle timeout");
     }
@@ -286,8 +295,8 @@ internal sealed partial class Session
             _v2.BeginDrain();
             return;
         }
-        // Wakes the command loop so an idle session closes at once.
-        if (!_commandRunning && _commands.Reader.Count == 0 && _state == SessionState.Open)
+        // An idle session closes at once; a busy one when its command loop has answered what is queued.
+        if (!_commandRunning && QueuedCommands == 0 && _state == SessionState.Open)
             _ = CloseAndReportAsync(CloseStatus.GoingAway, "server shutting down");
     }
 

@@ -11,7 +11,8 @@ internal sealed partial class Session
     private enum ReceiveStep { ReadMore, AnswerPing, PeerClosed, Fail }
 
     private readonly MessageAssembly _assembly = new();
-    private readonly byte[] _controlPayload = new byte[125];
+    /// <summary>The payload of the ping being answered; made at the first ping.</summary>
+    private byte[]? _controlPayload;
     private int _controlPayloadLength;
     private ushort _failStatus;
     private string _failReason = "";
@@ -39,7 +40,7 @@ internal sealed partial class Session
                 switch (step)
                 {
                     case ReceiveStep.AnswerPing:
-                        await _sender.SendControlAsync(Opcode.Pong, _controlPayload.AsMemory(0, _controlPayloadLength), _lifetime.Token).ConfigureAwait(false);
+                        await _sender.SendControlAsync(Opcode.Pong, _controlPayload!.AsMemory(0, _controlPayloadLength), _lifetime.Token).ConfigureAwait(false);
                         continue;
                     case ReceiveStep.PeerClosed:
                         await AnswerPeerCloseAsync().ConfigureAwait(false);
@@ -54,7 +55,7 @@ internal sealed partial class Session
                 // Idle connections hold no receive buffer: wait for data with a zero-byte read, then rent one.
                 start = end = 0;
                 ReturnReceiveBuffer();
-                await _stream.ReadAsync(Memory<byte>.Empty, _reading.Token).ConfigureAwait(false);
+                await _stream.ReadAsync(Memory<byte>.Empty, _lifetime.Token).ConfigureAwait(false);
                 _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
             }
             else if (start > 0)
@@ -64,7 +65,7 @@ internal sealed partial class Session
                 end -= start;
                 start = 0;
             }
-            int n = await _stream.ReadAsync(_receiveBuffer.AsMemory(end), _reading.Token).ConfigureAwait(false);
+            int n = await _stream.ReadAsync(_receiveBuffer.AsMemory(end), _lifetime.Token).ConfigureAwait(false);
             if (n == 0)
             {
                 EndBecause(_state == SessionState.Closing ? "closed after our close frame" : "peer dropped TCP without close frame");
@@ -100,7 +101,7 @@ internal sealed partial class Session
                     }
                     break;
                 case ReceiveEventKind.Ping:
-                    ev.Payload.CopyTo(_controlPayload);
+                    ev.Payload.CopyTo(_controlPayload ??= new byte[125]);
                     _controlPayloadLength = ev.Payload.Length;
                     return ReceiveStep.AnswerPing;
                 case ReceiveEventKind.Pong:
@@ -118,12 +119,20 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>Hands a complete message to the command loop, starting one when none runs (on this thread, until
+    /// its first wait, e.g. for SiREN's reply); false when max-queued-commands wait already.</summary>
     private bool Enqueue(ClientMessage message)
     {
         _lastActivityAt = Environment.TickCount64;
-        if (_commands.Writer.TryWrite(message)) return true;
-        message.Release();
-        return false;
+        if (_v2 is not null) return EnqueueV2(message);
+        _commands ??= new CommandQueue(_maxQueuedCommands);
+        if (!_commands.TryAdd(message, out bool startLoop))
+        {
+            message.Release();
+            return false;
+        }
+        if (startLoop) _commandLoop = RunCommandLoopAsync(_commandLoop);
+        return true;
     }
 
     private async Task AnswerPeerCloseAsync()
@@ -150,12 +159,13 @@ internal sealed partial class Session
         await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
         var closeTimeout = _context.Options.CloseTimeout;
         await _sender.ShutdownSendAsync(closeTimeout).ConfigureAwait(false);
-        _reading.CancelAfter(closeTimeout);
+        // The whole connection ends at close-timeout: nothing but this drain is left of it.
+        _lifetime.CancelAfter(closeTimeout);
         _receiveBuffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
         long drained = 0;
         while (drained < 1024 * 1024)
         {
-            int n = await _stream.ReadAsync(_receiveBuffer, _reading.Token).ConfigureAwait(false);
+            int n = await _stream.ReadAsync(_receiveBuffer, _lifetime.Token).ConfigureAwait(false);
             if (n == 0) return;
             drained += n;
         }
@@ -169,7 +179,9 @@ internal sealed partial class Session
         _state = SessionState.Closing;
         EndBecause(reason.Length > 0 ? reason : "closed by server");
         _context.SessionLog.LogDebug("{Peer} closing ({Status} {Reason})", _peer, status, reason);
-        try { _reading.CancelAfter(_context.Options.CloseTimeout); } catch (ObjectDisposedException) { return; }
+        // The connection ends at close-timeout if the peer's close frame has not come by then (the receive loop's read
+        // is cancelled; what else still runs, e.g. v2 requests, ends with it at the teardown that follows).
+        try { _lifetime.CancelAfter(_context.Options.CloseTimeout); } catch (ObjectDisposedException) { return; }
         await SendCloseFrameAsync(status, reason).ConfigureAwait(false);
     }
 

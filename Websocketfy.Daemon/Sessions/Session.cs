@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Websocketfy.Daemon.Audit;
 using Websocketfy.Daemon.Auth;
@@ -18,7 +17,8 @@ namespace Websocketfy.Daemon.Sessions;
 
 /// <summary>
 /// One client connection: handshake → open → closing → closed. The receive loop owns reading,
-/// the command loop answers commands in order, <see cref="FrameSender"/> owns writing, and
+/// a command loop (running only while commands wait, see <see cref="CommandQueue"/>) answers them in order,
+/// <see cref="FrameSender"/> owns writing, and
 /// <see cref="TearDownAsync"/> is the one place a connection ends.
 /// </summary>
 internal sealed partial class Session
@@ -29,9 +29,16 @@ internal sealed partial class Session
     private readonly Stream _stream;
     private readonly SessionContext _context;
     private readonly FrameSender _sender;
+    /// <summary>The connection's one cancellation source: cancelled when it ends (teardown, abort, send timeout), and
+    /// at close-timeout after a close began, which ends the receive loop's wait for the peer's close frame.</summary>
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly CancellationTokenSource _reading;
-    private readonly Channel<ClientMessage> _commands;
+    /// <summary>Made at the first command: a connection that never sends one holds no queue.</summary>
+    private CommandQueue? _commands;
+    /// <summary>max-queued-commands as it was when the connection opened (a reload does not change it for open ones).</summary>
+    private readonly int _maxQueuedCommands;
+    /// <summary>The latest command loop started (v2: its dispatcher); each classic loop awaits the one before it,
+    /// and the teardown the last, so every pooled one is awaited once.</summary>
+    private ValueTask _commandLoop;
     private Identity _identity = Identity.Anonymous;
     /// <summary>When the credential stops being valid (exp plus the allowed skew); null = never.</summary>
     private DateTimeOffset? _credentialEndsAt;
@@ -63,24 +70,15 @@ internal sealed partial class Session
         // With TLS every byte passes through the SslStream; the socket stays for peeking (the PROXY header,
         // the first TLS byte) and TCP_INFO.
         _stream = context.Tls is null ? network : new SslStream(network, leaveInnerStreamOpen: false);
-        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, () => context.Options.SendTimeout, context.Metrics);
-        _reading = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        _commands = Channel.CreateBounded<ClientMessage>(new BoundedChannelOptions(context.Options.MaxQueuedCommands)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-            // A command handed over while the command loop waits starts at once on the receiving thread (until
-            // its first wait, e.g. for SiREN's reply), instead of being queued to another thread.
-            AllowSynchronousContinuations = true,
-        });
+        _sender = new FrameSender(_stream, socket, encrypted: context.Tls is not null, context.SendTimeout, context.Metrics,
+                                  _lifetime.Token);
+        _maxQueuedCommands = context.Options.MaxQueuedCommands;
         _lastReceivedAt = _lastActivityAt = _startedAt;
     }
 
-    /// <summary>The whole life of the connection; never throws.</summary>
+    /// <summary>The whole life of the connection, ending with its place in the limits given back; never throws.</summary>
     public async Task RunAsync()
     {
-        Task commandLoop = Task.CompletedTask;
         try
         {
             byte[]? leftover = await HandshakeAsync().ConfigureAwait(false);
@@ -98,7 +96,7 @@ internal sealed partial class Session
             // handshaking. The barrier pairs with Lifecycle.BeginDraining, so one side or the other sees it.
             Interlocked.MemoryBarrier();
             if (_context.Lifecycle.IsDraining) BeginDrain();
-            commandLoop = _v2 is not null ? RunV2Async() : RunCommandLoopAsync();
+            if (_v2 is not null) _commandLoop = new ValueTask(RunV2Async());
             await ReceiveLoopAsync(leftover).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsConnectionFault(ex))
@@ -113,7 +111,9 @@ internal sealed partial class Session
         }
         finally
         {
-            await TearDownAsync(commandLoop).ConfigureAwait(false);
+            // The connection's place in the limits goes back last, whatever happened.
+            try { await TearDownAsync().ConfigureAwait(false); }
+            finally { _slot.Dispose(); }
         }
     }
 
@@ -199,8 +199,8 @@ internal sealed partial class Session
                 return null;
             case HandshakeOutcome.Upgrade:
                 if (!await AdmitAsync(head).ConfigureAwait(false)) return null;
-                if (decision.Subprotocol == V2Subprotocol.Name) _v2 = new V2Connection(_context, _sender, this);
-                await WriteHttpAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
+                if (decision.Subprotocol == V2Subprotocol.Name) BecomeV2();
+                await WriteUpgradeAsync(HttpResponses.SwitchingProtocols(decision.AcceptKey!, decision.Subprotocol)).ConfigureAwait(false);
                 return afterHead;
             case HandshakeOutcome.PlainHttp:
                 _context.Metrics.PlainHttpRequest();
@@ -270,6 +270,21 @@ internal sealed partial class Session
         _context.Metrics.BytesSent(answer.Length);
     }
 
+    /// <summary>The 101 answer. On a plain connection one plain send: nothing was sent before it, so the empty send buffer
+    /// takes it whole and the send never waits; unlike an asynchronous send it leaves no cached send state on the socket
+    /// (~0.3 KB), which an idle connection would otherwise hold until its first reply. Under TLS it goes through the TLS
+    /// stream like every other byte.</summary>
+    private async Task WriteUpgradeAsync(byte[] answer)
+    {
+        if (_stream is SslStream)
+        {
+            await WriteHttpAsync(answer).ConfigureAwait(false);
+            return;
+        }
+        _socket.Send(answer);
+        _context.Metrics.BytesSent(answer.Length);
+    }
+
     /// <summary>Keeps the first reason given: later ones are consequences (a cancelled send after a close...).</summary>
     private void EndBecause(string reason) => Interlocked.CompareExchange(ref _endReason, reason, null);
 
@@ -279,11 +294,10 @@ internal sealed partial class Session
     {
         EndBecause(reason);
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
-        _sender.Abort();
     }
 
     /// <summary>The one place a connection ends: runs once, frees everything, counts and logs it.</summary>
-    private async Task TearDownAsync(Task commandLoop)
+    private async Task TearDownAsync()
     {
         if (Interlocked.Exchange(ref _tornDown, 1) == 1) return;
         // After a complete close handshake the peer is reading: under TLS it gets a close_notify too.
@@ -291,19 +305,18 @@ internal sealed partial class Session
             await _sender.ShutdownSendAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         _state = SessionState.Closed;
         try { _lifetime.Cancel(); } catch (ObjectDisposedException) { }
-        _sender.Abort();
-        _commands.Writer.TryComplete();
-        try { await commandLoop.ConfigureAwait(false); }
+        // The receive loop has ended: no command loop starts after this one.
+        CompleteV2Requests();
+        try { await _commandLoop.ConfigureAwait(false); }
         catch (Exception ex) when (IsConnectionFault(ex)) { }
-        while (_commands.Reader.TryRead(out var queued)) queued.Release();
+        _commands?.ReleaseAll();
+        ReleaseV2Requests();
         _assembly.Discard();
         ReturnReceiveBuffer();
 
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         _stream.Dispose();
         _socket.Dispose();
-        _sender.Dispose();
-        _reading.Dispose();
         _lifetime.Dispose();
 
         // Counted before the connection stops being active, so a reader that waits for

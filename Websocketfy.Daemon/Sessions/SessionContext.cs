@@ -32,6 +32,8 @@ internal sealed class SessionContext(
 {
     /// <summary>The settings in force now (see <see cref="LiveOptions"/>).</summary>
     public GatewayOptions Options => live.Current;
+    /// <summary>send-timeout as it is now, read by every connection's <see cref="FrameSender"/> (one delegate for them all).</summary>
+    public Func<TimeSpan> SendTimeout { get; } = () => live.Current.SendTimeout;
     public FileTree Files { get; internal set; } = files;
     public SirenRelay Siren { get; } = siren;
     public SirenPool Pool { get; } = pool;

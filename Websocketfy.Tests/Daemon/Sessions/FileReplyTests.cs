@@ -56,7 +56,7 @@ public sealed class FileReplyTests
         new Random(7).NextBytes(content);
         _tree.Write("big.bin", content);
         using var wire = new MemoryStream();
-        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics, CancellationToken.None);
 
         var (_, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("big.bin", Opcode.Text, CancellationToken.None);
 
@@ -75,7 +75,7 @@ public sealed class FileReplyTests
     {
         string path = _tree.Write("shrinking.bin", new byte[600_000]);
         using var wire = new TruncateOnFirstWriteStream(path);
-        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics);
+        var sender = new FrameSender(wire, socket: null, encrypted: true, () => TimeSpan.FromSeconds(5), _context.Metrics, CancellationToken.None);
 
         var (outcome, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("shrinking.bin", Opcode.Binary, CancellationToken.None);
 
@@ -123,7 +123,7 @@ public sealed class FileReplyTests
         _tree.Write("f.bin", content);
         using var pair = await LoopbackPair.ConnectAsync();
         using var stream = new CountingStream(new NetworkStream(pair.Sender, ownsSocket: false));
-        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics);
+        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics, CancellationToken.None);
         Task<byte[]> received = pair.ReceiveBytesAsync();
 
         var (_, goOn, sent) = await new FileReply(_context, sender, "test").SendAsync("f.bin", Opcode.Text, CancellationToken.None);
@@ -141,7 +141,7 @@ public sealed class FileReplyTests
         string path = _tree.Write("shrinks.bin", new byte[size]);
         using var pair = await LoopbackPair.ConnectAsync(smallBuffers: true);
         using var stream = new NetworkStream(pair.Sender, ownsSocket: false);
-        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics);
+        var sender = new FrameSender(stream, pair.Sender, encrypted: false, () => TimeSpan.FromSeconds(30), _context.Metrics, CancellationToken.None);
         var reply = new FileReply(_context, sender, "test");
         Task sending = Task.Run(() => reply.SendAsync("shrinks.bin", Opcode.Binary, CancellationToken.None));
         Task<(long Count, byte[] Sha256)> draining = await pair.TruncateOnceFlowingAsync(path, 1000, Patience);
