@@ -25,7 +25,7 @@ internal sealed class LogBatchWriter : IDisposable
     public const int BatchBytes = 64 * 1024;
 
     /// <summary>The most bytes waiting to be written; lines beyond it are dropped and counted.</summary>
-    public const int Capacity = 1024 * 1024;
+    public const int Capacity = 256 * 1024;
 
     /// <summary>How long <see cref="Dispose"/> and exit paths wait for a stalled stderr before giving up.</summary>
     public static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
@@ -178,12 +178,13 @@ internal sealed class LogBatchWriter : IDisposable
     /// <summary>Writes what is pending (waiting at most <see cref="ExitWait"/>) and ends the writer thread.</summary>
     public void Dispose()
     {
-        Flush(ExitWait);
+        bool written = Flush(ExitWait);
         lock (_gate)
         {
             _closing = true;
             Monitor.PulseAll(_gate);
         }
-        _thread.Join(ExitWait);
+        // A writer stuck in a write to a stalled stderr stays stuck: it is a background thread, the exit goes on.
+        if (written) _thread.Join(ExitWait);
     }
 }

@@ -73,7 +73,11 @@ internal sealed class StderrLoggerProvider : ILoggerProvider, ISupportExternalSc
         _writer.Append(bytes.AsSpan(0, length), urgent: level >= UrgentLevel);
 
         // As the package's logger does: a long line (an exception) does not keep its memory for good on this thread.
-        if (builder.Capacity > KeptScratch) builder.Capacity = KeptScratch;
+        if (builder.Capacity > KeptScratch)
+        {
+            builder.Clear();
+            builder.Capacity = KeptScratch;
+        }
         if (bytes.Length > KeptScratch * 3) t_bytes = null;
     }
 

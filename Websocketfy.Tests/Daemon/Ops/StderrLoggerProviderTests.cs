@@ -17,7 +17,8 @@ public sealed partial class StderrLoggerProviderTests
     private static partial Regex Timestamp();
 
     /// <summary>Log calls of every shape the daemon makes: the per-command line, plain and templated messages,
-    /// every level, an exception with a stack, text that needs escaping or is not ASCII, an unpaired surrogate.</summary>
+    /// every level, an exception with a stack, text that needs escaping or is not ASCII, an unpaired surrogate,
+    /// a line longer than what a thread keeps between lines.</summary>
     private static void LogEverything(ILoggerFactory loggers)
     {
         var command = loggers.CreateLogger("Websocketfy.Command");
@@ -32,6 +33,9 @@ public sealed partial class StderrLoggerProviderTests
         catch (InvalidOperationException ex) { thrown = ex; }
         gateway.LogError(thrown, "reload failed unexpectedly; still serving with the previous configuration");
         gateway.LogCritical(new EventId(7, "Seven"), "critical {Value:0.00}", 3.14159);
+        // Longer than the buffers a thread keeps between lines, and a line after it on the same thread.
+        gateway.LogInformation("long {Text}", string.Concat(Enumerable.Repeat("ab€😀", 3000)));
+        gateway.LogInformation("after the long one");
     }
 
     private static string Masked(string text) => Timestamp().Replace(text, "TIMESTAMP");
