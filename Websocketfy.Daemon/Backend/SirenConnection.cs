@@ -45,9 +45,12 @@ internal sealed class SirenConnection : IDisposable
             await connection.ReadGreetingAsync(deadline.Token).ConfigureAwait(false);
             return connection;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or IOException)
         {
             socket.Dispose();
+            // Asked to stop (shutdown): whatever the attempt ran into meanwhile (say, a refusal that came just
+            // before the cancellation), the caller sees the cancellation it asked for, not a raw socket error.
+            ct.ThrowIfCancellationRequested();
             string detail = ex is OperationCanceledException ? $"no greeting within {timeout.TotalSeconds:0.###} s" : ex.Message;
             throw new SirenUnavailableException(detail, ex);
         }

@@ -50,7 +50,7 @@ public class HAProxyDrainTests
             // SIGTERM: /healthz says 503 at once; HAProxy's checks take ws1 out of rotation.
             var ws1 = layout["ws1"];
             ws1.Terminate();
-            await ws1.WaitForOutputAsync("serving on for drain-delay");
+            await ws1.Output.WaitForLineAsync("serving on for drain-delay");
             var health = await HttpAnswer.GetAsync(layout.OpsPortOf("ws1"), "/healthz");
             Assert.That((health.Status, health.Json.GetProperty("status").GetString()), Is.EqualTo((503, "draining")));
             await layout.HAProxy.WaitForStatusAsync("ws1", "DOWN");
@@ -68,7 +68,7 @@ public class HAProxyDrainTests
 
             // The drain: idle clients are closed with 1001 at once, the busy one only after its reply.
             ws1.Terminate();
-            await ws1.WaitForOutputAsync("connections to drain");
+            await ws1.Output.WaitForLineAsync("connections to drain");
             foreach (var client in idle)
                 Assert.That((await client.Ws.ReadUntilCloseAsync(Patience))?.CloseCode, Is.EqualTo(1001), "an idle client is told the server is going away");
             var metrics = PrometheusText.Parse((await HttpAnswer.GetAsync(layout.OpsPortOf("ws1"), "/metrics")).Body);
@@ -79,7 +79,7 @@ public class HAProxyDrainTests
             Assert.That(reply, Is.EqualTo(reference), "the command in flight finished, whole");
             var busyEnd = await busy.Ws.ReadUntilCloseAsync(Patience);
             Assert.That((busyEnd?.CloseCode, busyEnd?.CloseReason), Is.EqualTo(((ushort?)1001, "server shutting down")));
-            Assert.That(await ws1.WaitForExitAsync(Patience), Is.Zero, ws1.Output.SoFar);
+            await ws1.AssertExitsCleanlyAsync(Patience);
 
             // Both come back through HAProxy and are served by ws2, their commands answered.
             foreach (var gone in idle.Append(busy))
@@ -90,7 +90,7 @@ public class HAProxyDrainTests
                 Assert.That(Encoding.UTF8.GetBytes(await CommandAsync(again.Ws, "SELECT * FROM images")),
                             Is.EqualTo(await RawSiren.QueryAsync(layout.Siren.Port, "SELECT * FROM images")));
                 await QuitAsync(again);
-                Assert.That(await layout["ws2"].WaitForOutputAsync(again.Logged), Does.Contain("ended after"));
+                Assert.That(await layout["ws2"].Output.WaitForLineAsync(again.Logged), Does.Contain("ended after"));
             }
             // ws2's own clients never noticed.
             foreach (var client in onWs2)

@@ -39,6 +39,22 @@ internal sealed class ScaleOut : IAsyncDisposable
 
     public DaemonProcess this[string instance] => _instances[instance].Daemon;
 
+    /// <summary>Waits until either instance writes a line containing <paramref name="text"/> (which one HAProxy
+    /// chose is not known beforehand); returns that instance and the line.</summary>
+    public async Task<(string Instance, string Line)> WaitForLineOnEitherAsync(string text)
+    {
+        (string Instance, string Line)? found = null;
+        await Wait.ForAsync(() =>
+        {
+            foreach (var (name, instance) in _instances)
+            {
+                if (instance.Daemon.Output.FirstLineWith(text) is { } line) found = (name, line);
+            }
+            return found is not null;
+        }, $"a line with \"{text}\" from either instance");
+        return found!.Value;
+    }
+
     /// <summary>The instance's ops-bind port: its /healthz as HAProxy's checks read it.</summary>
     public int OpsPortOf(string instance) => _instances[instance].Ports.OpsPort ?? throw new InvalidOperationException("no ops-bind in this layout");
 

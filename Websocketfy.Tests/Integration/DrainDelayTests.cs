@@ -46,11 +46,11 @@ public sealed class DrainDelayTests
         await daemon.WaitUntilListeningAsync();
 
         daemon.Terminate();
-        await daemon.WaitForOutputAsync("serving on for drain-delay (600s)");
+        await daemon.Output.WaitForLineAsync("serving on for drain-delay (600s)");
         daemon.Terminate();
 
         // Well before the ten minutes are up.
-        Assert.That(await daemon.WaitForExitAsync(Patience), Is.Zero, daemon.Output.SoFar);
-        Assert.That(daemon.Output.SoFar, Does.Contain("stopped"));
+        await daemon.AssertExitsCleanlyAsync(Patience);
+        await daemon.Output.WaitForAsync("stopped");
     }
 }

@@ -142,7 +142,7 @@ public sealed class OperatorEndpointTests
         await gateway.Siren.StopAsync();
         await using (var client = await gateway.ConnectAsync())
             Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
-        await WaitUntilAsync(() => gateway.Gateway.Metrics.ActiveConnections == 0);
+        await Wait.ForAsync(() => gateway.Gateway.Metrics.ActiveConnections == 0, "no active connection", Patience);
 
         var answer = await HttpAnswer.GetAsync(gateway.Port, "/metrics");
         Assert.That(answer.Status, Is.EqualTo(200));
@@ -180,12 +180,12 @@ public sealed class OperatorEndpointTests
         await first.SendTextAsync("SELECT 1");
         await gateway.Siren.WaitForCommandsAsync(1, Patience);
         await second.SendTextAsync("SELECT 2");
-        await WaitUntilAsync(async () =>
+        Assert.That(await Wait.UntilAsync(async () =>
         {
             var metrics = PrometheusText.Parse((await HttpAnswer.GetAsync(gateway.Port, "/metrics")).Body);
             return metrics.Value("websocketfy_backend_connections_busy") == 1 && metrics.Value("websocketfy_backend_commands_waiting") == 1
                 && metrics.Value("websocketfy_backend_connections_open") == 1;
-        });
+        }, Patience), Is.True, "/metrics shows one connection busy, one command waiting");
     }
 
     [Test]
@@ -269,17 +269,5 @@ public sealed class OperatorEndpointTests
         Assert.That(MetricSeries.Read(gateway.Gateway.Metrics, "websocketfy_handshakes_failed_total{status=\"503\"}"), Is.EqualTo(1));
         Assert.That(async () => await HttpAnswer.GetAsync(port, "/healthz"), Throws.InstanceOf<System.Net.Sockets.SocketException>(),
                     "once drained the port is closed");
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            if (deadline.IsCancellationRequested) Assert.Fail("the condition never held");
-            await Task.Delay(50);
-        }
     }
 }

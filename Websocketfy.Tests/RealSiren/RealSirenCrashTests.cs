@@ -67,7 +67,7 @@ public sealed class RealSirenCrashTests
             Assert.That((part.MessageType, part.EndOfMessage), Is.EqualTo((WebSocketMessageType.Binary, false)), "the first fragment of the reply");
             Assert.That(Encoding.ASCII.GetString(first, 0, Math.Min(part.Count, 5)), Is.EqualTo("x, y\n"[..Math.Min(part.Count, 5)]));
         }
-        await WaitUntilAsync(() => relay.IsHolding, "the relay holding SiREN's reply");
+        await Wait.ForAsync(() => relay.IsHolding, "the relay holding SiREN's reply", Patience);
         await siren.KillAsync();
         relay.Release();
 
@@ -102,15 +102,5 @@ public sealed class RealSirenCrashTests
         long steps = Math.Min(2000, (target + bytesPerStep - 1) / bytesPerStep);
         replyBytes = steps * bytesPerStep;
         return $"SELECT a.id AS x, b.path AS y FROM big_images a, big_images b WHERE b.id <= {steps}";
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail("waited in vain for " + what);
-            await Task.Delay(5);
-        }
     }
 }

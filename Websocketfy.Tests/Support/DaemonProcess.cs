@@ -133,17 +133,30 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _child.ExitCode;
     }
 
-    /// <summary>Waits until the daemon has written a line containing <paramref name="text"/>; returns that line.</summary>
-    public Task<string> WaitForOutputAsync(string text, TimeSpan? timeout = null) => Output.WaitForAsync(text, timeout);
+    /// <summary>Waits for the exit (30 s unless given) and asserts it was clean (code 0), showing what the daemon
+    /// wrote when it was not: an unexpected fault's stack trace is in its last lines.</summary>
+    public async Task AssertExitsCleanlyAsync(TimeSpan? timeout = null)
+    {
+        int code = await WaitForExitAsync(timeout ?? Wait.DefaultTimeout);
+        if (code != 0) Assert.Fail($"the daemon exited with code {code}; it wrote:\n{Output.SoFar}");
+    }
 
     /// <summary>Sends SIGKILL, as a crash or the OOM killer would end it: no drain, no goodbye.</summary>
     public async Task KillAsync()
     {
+        RequireChild();
         _child!.Kill();
         await _child.WaitForExitAsync();
     }
 
-    public bool HasExited => _child!.HasExited;
+    public bool HasExited
+    {
+        get
+        {
+            RequireChild();
+            return _child!.HasExited;
+        }
+    }
 
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate() => Signal("TERM");

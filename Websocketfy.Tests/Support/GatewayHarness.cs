@@ -36,14 +36,13 @@ public sealed class GatewayHarness : IAsyncDisposable
     public GatewayOptions Options { get; }
     public int Port => Gateway.Port;
 
-    /// <summary>The daemon's log lines at Information and above, when started with <c>captureLog: true</c>:
+    /// <summary>The daemon's log lines at Debug and above, when started with <c>captureLog: true</c>:
     /// wait for a line with <c>Log.WaitForAsync</c>.</summary>
     public OutputLines Log => _log ?? throw new InvalidOperationException("start the harness with captureLog: true to read the daemon's log");
 
     /// <param name="configure">Adjusts the daemon's options (the SiREN address and root are filled in).</param>
     /// <param name="peer">The SiREN peer's options (faults, ...).</param>
     /// <param name="startSiren">False: the peer gets a port but is not running (SiREN down at start).</param>
-    /// <param name="loggers">Where the daemon logs (e.g. a <see cref="CapturedLog"/>); silent by default.</param>
     /// <param name="captureLog">Collects the daemon's log in <see cref="Log"/> (off by default: it costs
     /// memory, which some tests measure).</param>
     public static async Task<GatewayHarness> StartAsync(
@@ -52,13 +51,12 @@ public sealed class GatewayHarness : IAsyncDisposable
         bool startSiren = true,
         Action<TempTree>? populate = null,
         bool captureLog = false,
-        TimeProvider? clock = null,
-        ILoggerFactory? loggers = null)
+        TimeProvider? clock = null)
     {
         var siren = new SirenPeerServer(peer);
         siren.Start();
         if (!startSiren) await siren.StopAsync();
-        return await StartAsync(siren, siren.Port, configure, populate, captureLog, clock, loggers);
+        return await StartAsync(siren, siren.Port, configure, populate, captureLog, clock);
     }
 
     /// <summary>The daemon in front of a SiREN server already listening on 127.0.0.1:<paramref name="sirenPort"/>.</summary>
@@ -67,11 +65,10 @@ public sealed class GatewayHarness : IAsyncDisposable
         Func<GatewayOptions, GatewayOptions>? configure = null,
         Action<TempTree>? populate = null,
         bool captureLog = false) =>
-        StartAsync(null, sirenPort, configure, populate, captureLog, null, null);
+        StartAsync(null, sirenPort, configure, populate, captureLog, null);
 
     private static async Task<GatewayHarness> StartAsync(SirenPeerServer? siren, int sirenPort, Func<GatewayOptions, GatewayOptions>? configure,
-                                                        Action<TempTree>? populate, bool captureLog, TimeProvider? clock,
-                                                        ILoggerFactory? loggers)
+                                                        Action<TempTree>? populate, bool captureLog, TimeProvider? clock)
     {
         var files = new TempTree();
         populate?.Invoke(files);
@@ -87,16 +84,14 @@ public sealed class GatewayHarness : IAsyncDisposable
         };
         if (configure is not null) options = configure(options);
         OutputLines? log = captureLog ? new OutputLines("the in-process daemon's log") : null;
-        // The harness disposes only the factory it made; one passed in belongs to the caller.
-        ILoggerFactory? owned = log is null ? null : TestLogging.Capturing(log);
-        loggers ??= owned;
+        ILoggerFactory? loggers = log is null ? null : TestLogging.Capturing(log);
         var gateway = new Gateway(options, loggers ?? TestLogging.Factory, clock ?? TimeProvider.System);
         gateway.Start();
         // Tests start from a known pool: the start-up check's connection idle in it when SiREN answers, none
         // otherwise. Left running, its connection could arrive after a test's first command had opened its own.
         if (!await Wait.UntilAsync(() => gateway.Siren.State != SirenState.Unknown && gateway.Pool.BusyCount == 0))
             Assert.Fail("the daemon's start-up check of SiREN did not end");
-        return new GatewayHarness(siren, files, gateway, options, log, owned);
+        return new GatewayHarness(siren, files, gateway, options, log, loggers);
     }
 
     public Task<WsClient> ConnectAsync(string path = "/") => WsClient.ConnectAsync(Port, path);
@@ -123,10 +118,11 @@ public static class TestLogging
         ToConsole ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddSimpleConsole(o => o.SingleLine = true))
                   : NullLoggerFactory.Instance;
 
-    /// <summary>Loggers that also add Information and above to <paramref name="lines"/>.</summary>
+    /// <summary>Loggers that also add Debug and above to <paramref name="lines"/> (a check that something is never
+    /// logged covers every level the daemon writes).</summary>
     public static ILoggerFactory Capturing(OutputLines lines) => LoggerFactory.Create(b =>
     {
-        b.SetMinimumLevel(ToConsole ? LogLevel.Debug : LogLevel.Information);
+        b.SetMinimumLevel(LogLevel.Debug);
         b.AddProvider(new LogToLines(lines));
         if (ToConsole) b.AddSimpleConsole(o => o.SingleLine = true);
     });

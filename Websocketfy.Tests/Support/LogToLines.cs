@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Websocketfy.Tests.Support;
 
-/// <summary>A logger provider that adds each message at Information and above to <see cref="OutputLines"/>, one
+/// <summary>A logger provider that adds each message at Debug and above to <see cref="OutputLines"/>, one
 /// line as the daemon's console shows it ("warn: Category[0] message"), so in-process tests can wait for a log line.</summary>
 public sealed class LogToLines(OutputLines lines) : ILoggerProvider
 {
@@ -14,7 +14,7 @@ public sealed class LogToLines(OutputLines lines) : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -25,6 +25,7 @@ public sealed class LogToLines(OutputLines lines) : ILoggerProvider
 
         private static string Label(LogLevel level) => level switch
         {
+            LogLevel.Debug => "dbug",
             LogLevel.Information => "info",
             LogLevel.Warning => "warn",
             LogLevel.Error => "fail",

@@ -47,6 +47,13 @@ public sealed class OutputLines(string source)
         return found!;
     }
 
+    /// <summary>The first line until now that contains <paramref name="text"/>, or null: for waiting on one of several
+    /// outputs at once (<see cref="Wait.ForAsync"/>), where the one that never writes it must not fail the test.</summary>
+    public string? FirstLineWith(string text)
+    {
+        lock (_lines) return _lines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+    }
+
     /// <summary>Waits until the lines match <paramref name="pattern"/>; returns the first match.</summary>
     public async Task<Match> WaitForAsync(Regex pattern, TimeSpan? timeout = null)
     {

@@ -65,21 +65,20 @@ public sealed class RawWsClient : IDisposable
     /// the answer is not 101); <paramref name="firstFrames"/> leave in the same write as the upgrade request.</summary>
     /// <param name="receiveBufferSize">The socket's receive buffer, set before connecting: the window offered in the
     /// SYN follows it and autotuning stays off, so a client that stops reading stalls the server soon.</param>
+    /// <param name="bufferSize">This client's own read buffer; a frame head must fit in it, nothing more.</param>
     /// <param name="from">The local address to connect from: any of 127.0.0.0/8 is this machine, so tests can
     /// play several clients (127.0.0.2, 127.0.0.3, ...) that the daemon tells apart by address.</param>
-    /// <param name="bufferSize">This client's own read buffer; a frame head must fit in it, nothing more.</param>
     public static async Task<RawWsClient> ConnectAsync(int port, bool upgrade = true, int? receiveBufferSize = null,
-                                                       int bufferSize = 64 * 1024, byte[]? firstFrames = null,
-                                                       IPAddress? from = null)
+                                                       int bufferSize = 64 * 1024, byte[]? firstFrames = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        if (from is not null) socket.Bind(new IPEndPoint(from, 0));
         if (receiveBufferSize is int size) socket.ReceiveBufferSize = size;
         var client = new RawWsClient(socket, bufferSize);
         try
         {
+            if (from is not null) socket.Bind(new IPEndPoint(from, 0));
             using (var timeout = new CancellationTokenSource(DefaultTimeout))
-                await socket.ConnectAsync("127.0.0.1", port, timeout.Token);
+                await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
             if (upgrade)
             {
                 await client.SendRawAsync([.. UpgradeRequest(), .. firstFrames ?? []]);
@@ -105,19 +104,25 @@ public sealed class RawWsClient : IDisposable
     public static async Task<RawWsClient> ConnectTlsAsync(int port, IPAddress from, byte[]? beforeTls = null)
     {
         var client = await ConnectAsync(port, upgrade: false, from: from);
-        if (beforeTls is not null) await client.SendRawAsync(beforeTls);
-        var tls = new System.Net.Security.SslStream(new NetworkStream(client.Socket, ownsSocket: false), leaveInnerStreamOpen: false,
-                                                    (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync("localhost");
-        client._tls = tls;
-        await client.SendRawAsync(UpgradeRequest());
-        string head = await client.ReadHttpHeadAsync();
-        if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
-        return client;
+        try
+        {
+            if (beforeTls is not null) await client.SendRawAsync(beforeTls);
+            var tls = new System.Net.Security.SslStream(new NetworkStream(client.Socket, ownsSocket: false), leaveInnerStreamOpen: false,
+                                                        (_, _, _, _) => true);
+            client._tls = tls;
+            using (var timeout = new CancellationTokenSource(DefaultTimeout))
+                await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+            await client.SendRawAsync(UpgradeRequest());
+            string head = await client.ReadHttpHeadAsync();
+            if (!head.StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal)) throw new IOException("no upgrade: " + head);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
-
-    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
-        _tls is not null ? _tls.ReadAsync(buffer, ct) : Socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 
     /// <summary>Builds a client frame (masked unless told otherwise).</summary>
     public static byte[] Frame(int opcode, byte[] payload, bool fin = true, bool mask = true, int rsv = 0)
@@ -323,7 +328,7 @@ public sealed class RawWsClient : IDisposable
             }
         }
         catch (OperationCanceledException) { return -1; }
-        catch (SocketException) { return total; }
+        catch (Exception ex) when (ex is SocketException or IOException) { return total; }
     }
 
     /// <summary>True when the server ends TCP within the timeout (whatever it sent first is dropped).</summary>
@@ -370,14 +375,16 @@ public sealed class RawWsClient : IDisposable
         {
             int n;
             try { n = await ReceiveAsync(_buffer.AsMemory(_end), ct); }
-            catch (SocketException) { return false; }
-            catch (IOException) { return false; }
+            catch (Exception ex) when (ex is SocketException or IOException) { return false; }
             if (n == 0) return false;
             _end += n;
             _silenceDeadline?.CancelAfter(_silence);
         }
         return true;
     }
+
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _tls is not null ? _tls.ReadAsync(buffer, ct) : Socket.ReceiveAsync(buffer, SocketFlags.None, ct);
 
     public void Dispose()
     {

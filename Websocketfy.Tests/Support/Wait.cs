@@ -26,6 +26,26 @@ public static class Wait
         return true;
     }
 
+    /// <summary>As <see cref="UntilAsync(Func{bool}, TimeSpan?)"/>, for a condition that has to ask (an HTTP probe, say).</summary>
+    public static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan bound = timeout ?? DefaultTimeout;
+        while (!await condition())
+        {
+            if (clock.Elapsed > bound) return await condition();
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails the test, saying what never happened
+    /// (<paramref name="what"/>), when it still does not after the bound.</summary>
+    public static async Task ForAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        if (!await UntilAsync(condition, timeout)) Assert.Fail($"waited {(timeout ?? DefaultTimeout).TotalSeconds} s in vain for {what}");
+    }
+
     /// <summary>Polls <paramref name="read"/> until <paramref name="holds"/> is true of its value or the timeout
     /// passes; returns the last value read (for the assertion that follows, and its message).</summary>
     public static async Task<T> ForValueAsync<T>(Func<T> read, Func<T, bool> holds, TimeSpan? timeout = null)

@@ -142,7 +142,7 @@ public sealed class AccessProcessTests
                 for (int i = 0; i < 5; i++) await client.RequestAsync("SELECT 2");
             }
             daemon.Terminate();
-            Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+            await daemon.AssertExitsCleanlyAsync();
         }
         string[] rotated = File.ReadAllLines(audit + ".1"), current = File.ReadAllLines(audit);
         Assert.That(rotated.Length + current.Length, Is.EqualTo(2 + 3 + 5), "two connects and eight commands, none lost");
@@ -186,7 +186,7 @@ public sealed class AccessProcessTests
             }
             Assert.That(await SelectOneAsync(port, good), Is.EqualTo("1\n1\n"));
             daemon.Terminate();
-            Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+            await daemon.AssertExitsCleanlyAsync();
             string log = daemon.Output.SoFar + File.ReadAllText(audit);
             Assert.That(log, Does.Contain("authenticated as alice"), "the log did record the connections");
             foreach (string token in (string[])[good, bad])

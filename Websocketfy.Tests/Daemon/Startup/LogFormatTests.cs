@@ -31,7 +31,7 @@ public sealed partial class LogFormatTests
             Assert.That((await client.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"));
         await daemon.Output.WaitForAsync(" ended after ");
         daemon.Terminate();
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+        await daemon.AssertExitsCleanlyAsync();
         return daemon.Output.SoFar;
     }
 

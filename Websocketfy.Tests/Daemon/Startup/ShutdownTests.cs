@@ -47,7 +47,7 @@ public sealed class ShutdownTests
 
         Assert.That((await downloader.ReceiveAsync()).CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
         Assert.That((await querier.ReceiveAsync()).CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+        await daemon.AssertExitsCleanlyAsync();
     }
 
     /// <summary>The first bytes of a reply that does not fit one read, so the rest is still to come.</summary>

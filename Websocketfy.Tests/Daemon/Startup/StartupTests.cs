@@ -88,7 +88,7 @@ public sealed class StartupTests
             Assert.That((await client.RequestAsync("REQUEST a.dcm")).Bytes, Is.EqualTo(new byte[] { 1, 2, 3 }));
         }
         daemon.Terminate();
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+        await daemon.AssertExitsCleanlyAsync();
     }
 
     [Test]

@@ -114,6 +114,6 @@ public sealed class SystemdNotifyTests
         var rest = await downloader.ReceiveAsync(TimeSpan.FromSeconds(60));
         Assert.That(started.Count + rest.Bytes.Length, Is.EqualTo(file.Length));
         Assert.That((await downloader.ReceiveAsync()).CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
-        Assert.That(await daemon.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+        await daemon.AssertExitsCleanlyAsync();
     }
 }

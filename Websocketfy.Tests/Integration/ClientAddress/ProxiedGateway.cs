@@ -14,10 +14,9 @@ internal static class ProxiedGateway
     public static readonly IPAddress Proxy = IPAddress.Loopback;
     public static readonly IPAddress Stranger = IPAddress.Parse("127.0.0.2");
 
-    public static async Task<(GatewayHarness Gateway, CapturedLog Log)> StartAsync(
+    public static async Task<(GatewayHarness Gateway, OutputLines Log)> StartAsync(
         bool proxyProtocol, string trusted = "127.0.0.1", Func<GatewayOptions, GatewayOptions>? configure = null)
     {
-        var log = new CapturedLog();
         var gateway = await GatewayHarness.StartAsync(o =>
         {
             o = o with
@@ -27,8 +26,8 @@ internal static class ProxiedGateway
                 HandshakeTimeout = TimeSpan.FromSeconds(3),
             };
             return configure is null ? o : configure(o);
-        }, loggers: log);
-        return (gateway, log);
+        }, captureLog: true);
+        return (gateway, gateway.Log);
     }
 
     /// <summary>The PROXY v2 header a load balancer writes for a TCP/IPv4 client.</summary>

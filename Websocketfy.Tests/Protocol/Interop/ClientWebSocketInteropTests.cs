@@ -99,7 +99,7 @@ public sealed class ClientWebSocketInteropTests
         var pending = client.ReceiveAsync(Patience);
 
         // Twenty pings 100 ms apart outlast the 1 s keep-alive timeout: without the pongs the client would have aborted.
-        await WaitUntilAsync(() => server.PingsReceived >= 20, "the server sees twenty keep-alive pings");
+        await Wait.ForAsync(() => server.PingsReceived >= 20, "the server to see twenty keep-alive pings", Patience);
         await client.SendTextAsync("still here");
 
         Assert.That((await pending).Text, Is.EqualTo("still here"));
@@ -123,7 +123,7 @@ public sealed class ClientWebSocketInteropTests
         await using var server = EchoServer.Start();
         await using var client = await WsClient.ConnectAsync(server.Port, configure: o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(100));
 
-        await WaitUntilAsync(() => server.PongsReceived >= 3, "the server sees three unsolicited pongs");
+        await Wait.ForAsync(() => server.PongsReceived >= 3, "the server to see three unsolicited pongs", Patience);
         await client.SendTextAsync("after the pongs");
 
         Assert.That((await client.ReceiveAsync(Patience)).Text, Is.EqualTo("after the pongs"));
@@ -167,10 +167,5 @@ public sealed class ClientWebSocketInteropTests
     {
         options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
         options.KeepAliveTimeout = TimeSpan.FromSeconds(1); // time enough for a pong on a busy machine
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        if (!await Wait.UntilAsync(condition, Patience)) Assert.Fail("Timed out waiting until " + what + ".");
     }
 }
