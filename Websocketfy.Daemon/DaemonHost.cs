@@ -45,6 +45,7 @@ internal static class DaemonHost
         });
         await using var gateway = CreateGateway(live, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
+        gateway.Metrics.ReadLogLinesDroppedFrom(() => loggers.DroppedLines);
         serving = gateway;
         try
         {

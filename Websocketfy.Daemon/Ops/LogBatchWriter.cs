@@ -45,6 +45,7 @@ internal sealed class LogBatchWriter : IDisposable
     private long _appended;   // lines appended (dropped ones not counted)
     private long _written;    // lines written (or given up on because the stream failed)
     private long _droppedLines;
+    private long _droppedTotal; // written under the lock, read without it (/metrics)
     private bool _urgent;
     private bool _closing;
     private bool _writerWaiting;
@@ -65,7 +66,7 @@ internal sealed class LogBatchWriter : IDisposable
     }
 
     /// <summary>Lines dropped because the buffer was full, since start.</summary>
-    public long DroppedTotal { get; private set; }
+    public long DroppedTotal => Interlocked.Read(ref _droppedTotal);
 
     /// <summary>Bytes appended and not yet handed to the stream (at most <see cref="Capacity"/>).</summary>
     public int PendingBytes { get { lock (_gate) return _pendingBytes; } }
@@ -80,7 +81,7 @@ internal sealed class LogBatchWriter : IDisposable
             if (needed > Capacity)
             {
                 _droppedLines++;
-                DroppedTotal++;
+                Interlocked.Increment(ref _droppedTotal);
                 return;
             }
             if (needed > _pending.Length) Array.Resize(ref _pending, Math.Min(Capacity, Math.Max(needed, _pending.Length * 2)));

@@ -92,6 +92,9 @@ public sealed partial class StderrLogProcessTests
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => QueryAsync(port, 625)));
         await QueryAsync(port, 1);
         Assert.That(daemon.HasExited, Is.False);
+        var metrics = await HttpAnswer.GetAsync(port, "/metrics");
+        var counted = Regex.Match(metrics.Body, @"websocketfy_log_lines_dropped_total (\d+)\n");
+        Assert.That(counted.Success && long.Parse(counted.Groups[1].Value) > 0, Is.True, metrics.Body);
 
         daemon.StartReadingStderr();
         var dropped = await daemon.Output.WaitForAsync(DroppedLine());
