@@ -38,7 +38,7 @@ internal sealed class LogBatchWriter : IDisposable
     private readonly Thread _thread;
     private readonly object _gate = new(); // a monitor: the writer and Flush wait on it
 
-    // Lines append to _pending; the writer swaps it with _writing (empty) and writes outside the lock.
+    // Lines append to _pending; the writer swaps it with _writingBuffer (written, so free) and writes outside the lock.
     private byte[] _pending = new byte[InitialBuffer];
     private byte[] _writingBuffer = new byte[InitialBuffer];
     private int _pendingBytes;
@@ -161,8 +161,9 @@ internal sealed class LogBatchWriter : IDisposable
             lock (_gate)
             {
                 _written = lines;
-                // A buffer grown by a burst goes back to its initial size once written, so a burst does not hold memory for good.
-                if (batch.Length > BatchBytes) _writingBuffer = new byte[InitialBuffer];
+                // A buffer that a stall grew past what a steady load needs (a batch of BatchBytes and the line that
+                // ended it) goes back to its initial size once written, so a stall does not hold memory for good.
+                if (batch.Length > 2 * BatchBytes) _writingBuffer = new byte[InitialBuffer];
                 Monitor.PulseAll(_gate); // Flush waiters
             }
             if (dropped > 0) _dropped(dropped);
