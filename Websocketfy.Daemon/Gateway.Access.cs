@@ -14,7 +14,7 @@ public sealed partial class Gateway
     private ReloadStep PrepareAccess(GatewayOptions current, GatewayOptions next)
     {
         AccessControl access;
-        try { access = AccessControl.Create(next, Metrics, _authLimiter); }
+        try { access = AccessControl.Create(next, Metrics, _authLimiter, _context.Clock); }
         catch (AuthSetupException ex) { return ReloadStep.Refuse(ex.Message); }
         return ReloadStep.Apply(() =>
         {

@@ -12,13 +12,6 @@ public sealed record ReloadOutcome(bool Applied, string? Problem, IReadOnlyList<
 
 public sealed partial class Gateway
 {
-    /// <summary>Registers something more to renew on reload (a tokens file, JWKS keys, an audit log...).
-    /// Participants prepare in the order they were added, after the built-in ones.</summary>
-    public void AddReloadParticipant(IReloadParticipant participant)
-    {
-        lock (_reloadParticipants) _reloadParticipants.Add(participant);
-    }
-
     /// <summary>The one way to reload: with the configuration read again (SIGHUP), or the error that reading
     /// it gave ("websocketfy.conf:12: unknown key 'prot'"), which is logged and changes nothing.</summary>
     public Task<ReloadOutcome> ReloadAsync(OptionsResolution resolution, CancellationToken ct = default) =>
@@ -38,16 +31,13 @@ public sealed partial class Gateway
         {
             GatewayOptions current = _live.Current;
             ReloadPlan plan = ReloadPlan.Compute(current, requested);
-            IReloadParticipant[] participants;
-            lock (_reloadParticipants) participants = [.. _reloadParticipants];
-
-            var prepared = new List<ReloadStep>(participants.Length);
-            foreach (IReloadParticipant participant in participants)
+            var prepared = new List<ReloadStep>(_reloadParts.Length);
+            foreach (PrepareReload prepare in _reloadParts)
             {
                 ReloadStep step;
                 try
                 {
-                    step = await participant.PrepareAsync(current, plan.Next, ct).ConfigureAwait(false);
+                    step = prepare(current, plan.Next);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -133,12 +123,5 @@ public sealed partial class Gateway
     {
         if (options.AllowedOrigins.Count == 0)
             _log.LogWarning("every browser Origin is allowed; restrict it with --allowed-origins https://viewer.example.org (see websocketfy.conf)");
-    }
-
-    /// <summary>A built-in participant written as one method.</summary>
-    private sealed class DelegateParticipant(Func<GatewayOptions, GatewayOptions, ReloadStep> prepare) : IReloadParticipant
-    {
-        public ValueTask<ReloadStep> PrepareAsync(GatewayOptions current, GatewayOptions next, CancellationToken ct) =>
-            ValueTask.FromResult(prepare(current, next));
     }
 }

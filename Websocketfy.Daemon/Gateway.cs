@@ -43,7 +43,8 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>Cancelled to end drain-delay early (a second SIGTERM, or disposal).</summary>
     private readonly CancellationTokenSource _drainDelay = new();
-    private readonly List<IReloadParticipant> _reloadParticipants = [];
+    /// <summary>What a reload renews, in the order it prepares.</summary>
+    private readonly PrepareReload[] _reloadParts;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private Listener? _listener;
     private OperatorListener? _opsListener;
@@ -61,7 +62,8 @@ public sealed partial class Gateway : IAsyncDisposable
     /// <see cref="ReloadAsync(GatewayOptions, CancellationToken)"/> replaces them.</param>
     public Gateway(LiveOptions live, ILoggerFactory loggers) : this(live, loggers, TimeProvider.System) { }
 
-    /// <param name="clock">Wall-clock time for token expiry and the brute-force brake (tests move it).</param>
+    /// <param name="clock">Wall-clock time for token lifetimes (at the upgrade and while open), the brute-force
+    /// brake and the audit trail (tests move it).</param>
     internal Gateway(GatewayOptions options, ILoggerFactory loggers, TimeProvider clock) : this(new LiveOptions(options), loggers, clock) { }
 
     private Gateway(LiveOptions live, ILoggerFactory loggers, TimeProvider clock)
@@ -74,7 +76,7 @@ public sealed partial class Gateway : IAsyncDisposable
         _authLimiter = new AuthFailureLimiter(clock);
         _auditLog = loggers.CreateLogger("Websocketfy.Audit");
         AccessControl access;
-        try { access = AccessControl.Create(options, Metrics, _authLimiter); }
+        try { access = AccessControl.Create(options, Metrics, _authLimiter, clock); }
         catch (AuthSetupException ex) { throw new StartupException(ExitCodes.Config, ex.Message); }
         AuditLog? audit = null;
         if (options.AuditLog is { } auditPath)
@@ -95,13 +97,8 @@ public sealed partial class Gateway : IAsyncDisposable
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
                                       _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), _operator, _lifecycle,
                                       access, audit, clock, loggers, tls);
-        if (tls is not null) _reloadParticipants.Add(tls);
-        _reloadParticipants.Add(new DelegateParticipant(PrepareFileTree));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareOrigins));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareSiren));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareAccess));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareAudit));
-        _reloadParticipants.Add(new DelegateParticipant(PrepareConsole));
+        PrepareReload[] parts = [PrepareFileTree, PrepareOrigins, PrepareSiren, PrepareAccess, PrepareAudit, PrepareConsole];
+        _reloadParts = tls is null ? parts : [tls.PrepareReload, .. parts];
     }
 
     public Metrics Metrics { get; }
@@ -231,20 +228,19 @@ public sealed partial class Gateway : IAsyncDisposable
         using (slot) await session.RunAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Made once: it is sent when the daemon is fullest.</summary>
+    private static readonly byte[] TooManyConnections = HttpResponses.Error(503, "Too many connections; try again later.",
+                                                                           [new KeyValuePair<string, string>("Retry-After", "5")]);
+
     /// <summary>503 before any upgrade; the request is not read, so the socket lingers briefly to let the answer arrive.</summary>
-    private async Task RejectBusyAsync(Socket socket)
+    private static async Task RejectBusyAsync(Socket socket)
     {
         using (socket)
         {
             try
             {
                 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                byte[] answer = HttpResponses.Error(503, "Too many connections; try again later.",
-                                                   [new KeyValuePair<string, string>("Retry-After", "5")]);
-                await socket.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                socket.Shutdown(SocketShutdown.Send);
-                byte[] sink = new byte[1024];
-                while (await socket.ReceiveAsync(sink, SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0) { }
+                await LingeringClose.SendThenDrainAsync(socket, TooManyConnections, long.MaxValue, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
         }

@@ -31,6 +31,7 @@ internal sealed class AuditLog : IAsyncDisposable
     private readonly Lock _fileGate = new();
     private FileStream _file;
     private volatile bool _failing;
+    private volatile bool _completing;
 
     private AuditLog(string path, FileStream file, Metrics metrics, ILogger log)
     {
@@ -54,7 +55,7 @@ internal sealed class AuditLog : IAsyncDisposable
     /// <summary>Queues one record; never blocks. A full queue loses the record (counted).</summary>
     public void Write(AuditRecord record)
     {
-        if (!_queue.Writer.TryWrite(record)) LoseLines(1, "the queue is full");
+        if (!_queue.Writer.TryWrite(record)) LoseLines(1, _completing ? "the log was closed" : "the queue is full");
     }
 
     /// <summary>Writes from now on go to <paramref name="fresh"/> (opened by <see cref="OpenFile"/> at the same path).</summary>
@@ -71,6 +72,7 @@ internal sealed class AuditLog : IAsyncDisposable
     /// <summary>Writes what is queued, flushes and closes the file. Records written after this are lost.</summary>
     public async Task CompleteAsync()
     {
+        _completing = true;
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
         lock (_fileGate) _file.Dispose();
@@ -129,7 +131,9 @@ internal sealed class AuditLog : IAsyncDisposable
     private void LoseLines(int lines, string why)
     {
         _metrics.AuditLinesLost(lines);
-        if (_failing) return;
+        // A log a reload retired no longer speaks for the trail (its successor owns the failing gauge): a command
+        // that ended just as the reload switched logs is counted as lost, and nothing else.
+        if (_failing || _completing) return;
         _failing = true;
         _log.LogError("audit log {Path}: cannot write ({Reason}); {Lines} lines lost, more are counted in "
             + "websocketfy_audit_lines_lost_total; the service goes on", _path, why, lines);

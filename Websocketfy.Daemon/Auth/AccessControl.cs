@@ -41,14 +41,15 @@ internal sealed class AccessControl
 
     /// <summary>Loads the tokens file or the JWT keys; throws <see cref="AuthSetupException"/> when they cannot be used.</summary>
     /// <param name="limiter">The brute-force brake; shared by the access controls a reload makes, so a reload does not forgive.</param>
-    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter)
+    /// <param name="clock">What token lifetimes are checked against.</param>
+    public static AccessControl Create(Configuration.GatewayOptions options, Metrics metrics, AuthFailureLimiter limiter, TimeProvider clock)
     {
         var roles = new RoleTable(options.Roles);
         ICredentialValidator? validator = options.Auth switch
         {
             AuthMode.Token => TokenFileValidator.Load(options.TokensFile!, roles),
             AuthMode.Jwt => JwtValidator.Load(new JwtRules(options.JwtKeys!, options.JwtIssuer!, options.JwtAudience!,
-                                                           options.JwtNameClaim, options.JwtRoleClaim)),
+                                                           options.JwtNameClaim, options.JwtRoleClaim), clock),
             _ => null,
         };
         return new AccessControl(options.Auth, validator, roles, limiter, metrics);
@@ -79,15 +80,14 @@ internal sealed class AccessControl
         if (check.Principal is not { } principal)
             return Failed(client, check, credential.Carrier);
 
-        Permissions permissions = Roles.PermissionsOf(principal.Roles, out string? unknown);
-        string role = principal.Roles.Count == 0 ? "(none)" : string.Join(',', principal.Roles);
-        if (permissions == Permissions.None)
+        Identity identity = IdentityOf(principal, out string? unknown);
+        if (identity.Permissions == Permissions.None)
         {
-            string detail = principal.Roles.Count == 0 ? "no role" : unknown is not null ? $"unknown role {unknown}" : $"role {role} allows nothing";
+            string detail = principal.Roles.Count == 0 ? "no role" : unknown is not null ? $"unknown role {unknown}" : $"role {identity.Role} allows nothing";
             return Refuse(AuthFailure.Forbidden, $"{principal.Name}: {detail}", credential.Carrier, 403,
                 AuthResponses.Forbidden("Your role may do nothing on this server."));
         }
-        return Admission.Admit(new Identity(principal.Name, role, permissions, principal.ExpiresAt), credential.Carrier, credential.Token);
+        return Admission.Admit(identity, credential.Carrier, credential.Token);
     }
 
     /// <summary>The identity a token gives now (after a reload), or null when it gives none; counts nothing.</summary>
@@ -96,9 +96,17 @@ internal sealed class AccessControl
         if (_validator is null) return null;
         CredentialCheck check = await _validator.CheckAsync(token).ConfigureAwait(false);
         if (check.Principal is not { } principal) return null;
-        Permissions permissions = Roles.PermissionsOf(principal.Roles, out _);
-        return permissions == Permissions.None ? null
-            : new Identity(principal.Name, string.Join(',', principal.Roles), permissions, principal.ExpiresAt);
+        Identity identity = IdentityOf(principal, out _);
+        return identity.Permissions == Permissions.None ? null : identity;
+    }
+
+    /// <summary>What the principal's roles allow under the roles in force; <paramref name="unknown"/> names a
+    /// role the table does not know.</summary>
+    private Identity IdentityOf(Principal principal, out string? unknown)
+    {
+        Permissions permissions = Roles.PermissionsOf(principal.Roles, out unknown);
+        string role = principal.Roles.Count == 0 ? "(none)" : string.Join(',', principal.Roles);
+        return new Identity(principal.Name, role, permissions, principal.ExpiresAt);
     }
 
     private Admission Failed(IPAddress client, CredentialCheck check, CredentialCarrier carrier)

@@ -30,8 +30,6 @@ internal sealed class AuthFailureLimiter(TimeProvider clock)
     private readonly Dictionary<UInt128, Record> _records = [];
     private readonly Lock _gate = new();
 
-    public int TrackedCount { get { lock (_gate) return _records.Count; } }
-
     /// <summary>True while the address is blocked; <paramref name="retryAfter"/> is the time left.</summary>
     public bool IsBlocked(IPAddress address, out TimeSpan retryAfter)
     {

@@ -10,7 +10,7 @@ internal sealed record JwtRules(string KeysFile, string Issuer, string Audience,
 /// <summary>
 /// --auth jwt: validates tokens with Microsoft.IdentityModel.JsonWebTokens against the keys of a JWKS
 /// file (no network fetch), the issuer and the audience; RS256, PS256 and ES256 only; exp required;
-/// exp and nbf with <see cref="ClockSkew"/>, by the system clock. Immutable: a reload that re-reads the keys
+/// exp and nbf with <see cref="ClockSkew"/>, by the gateway's clock (the one an open connection's expiry is checked by). Immutable: a reload that re-reads the keys
 /// makes a new one.
 /// </summary>
 internal sealed class JwtValidator : ICredentialValidator
@@ -34,7 +34,7 @@ internal sealed class JwtValidator : ICredentialValidator
     public int KeyCount => _parameters.IssuerSigningKeys.Count();
 
     /// <summary>Reads the keys; throws <see cref="AuthSetupException"/> when they cannot be used.</summary>
-    public static JwtValidator Load(JwtRules rules) => new(rules, Parameters(rules, ReadKeys(rules.KeysFile)));
+    public static JwtValidator Load(JwtRules rules, TimeProvider clock) => new(rules, Parameters(rules, ReadKeys(rules.KeysFile), clock));
 
     public async ValueTask<CredentialCheck> CheckAsync(string token)
     {
@@ -51,8 +51,11 @@ internal sealed class JwtValidator : ICredentialValidator
         return CredentialCheck.Valid(new Principal(name, roles, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero)));
     }
 
-    private static TokenValidationParameters Parameters(JwtRules rules, IReadOnlyList<SecurityKey> keys) => new()
+    private static TokenValidationParameters Parameters(JwtRules rules, IReadOnlyList<SecurityKey> keys, TimeProvider clock) => new()
     {
+        // The library's own check reads the system clock; this one the gateway's, so a token's lifetime is
+        // judged by one clock at the upgrade and while the connection is open. Same rules and exceptions.
+        LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, clock.GetUtcNow().UtcDateTime),
         ValidIssuer = rules.Issuer,
         ValidAudience = rules.Audience,
         IssuerSigningKeys = keys,
@@ -67,6 +70,15 @@ internal sealed class JwtValidator : ICredentialValidator
         NameClaimType = rules.NameClaim,
         RoleClaimType = rules.RoleClaim,
     };
+
+    private static bool CheckLifetime(DateTime? notBefore, DateTime? expires, DateTime now)
+    {
+        if (expires is null) throw new SecurityTokenNoExpirationException("no exp");
+        if (notBefore > expires) throw new SecurityTokenInvalidLifetimeException("nbf is after exp");
+        if (notBefore > now + ClockSkew) throw new SecurityTokenNotYetValidException("nbf is in the future");
+        if (expires < now - ClockSkew) throw new SecurityTokenExpiredException("exp has passed");
+        return true;
+    }
 
     private static IReadOnlyList<SecurityKey> ReadKeys(string path)
     {

@@ -6,10 +6,6 @@ namespace Websocketfy.Daemon.Auth;
 /// <summary>One line of the tokens file: who, which role, and the SHA-256 of the token (never the token).</summary>
 internal sealed record TokenEntry(string Name, string Role, byte[] Digest);
 
-/// <summary>Compares two SHA-256 digests. The table's lookup takes one so a test can watch the comparisons;
-/// the daemon always uses <see cref="TokenTable.ConstantTime"/>.</summary>
-internal delegate bool DigestComparer(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right);
-
 /// <summary>
 /// An immutable snapshot of the tokens file (<c>NAME ROLE SHA256-HEX</c> lines, <c>#</c> comments).
 /// A presented token is hashed and compared with every entry in constant time, without stopping at a
@@ -17,17 +13,9 @@ internal delegate bool DigestComparer(ReadOnlySpan<byte> left, ReadOnlySpan<byte
 /// </summary>
 internal sealed class TokenTable
 {
-    /// <summary>The comparison the daemon uses.</summary>
-    public static readonly DigestComparer ConstantTime = CryptographicOperations.FixedTimeEquals;
-
     private readonly TokenEntry[] _entries;
-    private readonly DigestComparer _equals;
 
-    private TokenTable(TokenEntry[] entries, DigestComparer equals)
-    {
-        _entries = entries;
-        _equals = equals;
-    }
+    private TokenTable(TokenEntry[] entries) => _entries = entries;
 
     public int Count => _entries.Length;
 
@@ -40,14 +28,14 @@ internal sealed class TokenTable
         foreach (TokenEntry entry in _entries)
         {
             // No early exit: every entry is compared whatever the outcome.
-            if (_equals(digest, entry.Digest)) match ??= entry;
+            if (CryptographicOperations.FixedTimeEquals(digest, entry.Digest)) match ??= entry;
         }
         return match;
     }
 
     /// <summary>Reads the file's text. Every complaint names the file and line ("tokens:3: ...").</summary>
     /// <param name="isKnownRole">Whether a role name exists (built in or --role).</param>
-    public static TokenTable Parse(string text, string fileName, Func<string, bool> isKnownRole, DigestComparer? equals = null)
+    public static TokenTable Parse(string text, string fileName, Func<string, bool> isKnownRole)
     {
         var entries = new List<TokenEntry>();
         var lineOfDigest = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -77,7 +65,7 @@ internal sealed class TokenTable
             lineOfDigest[key] = lineNumber;
             entries.Add(new TokenEntry(name, role, Convert.FromHexString(hex)));
         }
-        return new TokenTable([.. entries], equals ?? ConstantTime);
+        return new TokenTable([.. entries]);
     }
 
     /// <summary>Names that fit one field of the file and one log or audit value: no white space, no quotes.</summary>

@@ -43,23 +43,11 @@ internal static class SettingCatalog
         },
 
         // TLS: both set = the port speaks only TLS (wss://).
-        new Setting<string?>
-        {
-            Key = "tls-certificate", ValueName = "FILE",
-            Description = "PEM file with the server certificate first, then its intermediate certificates. "
+        OptionalFile("tls-certificate", "PEM file with the server certificate first, then its intermediate certificates. "
                 + "With --tls-key the port speaks only TLS 1.2/1.3 (wss://); both are read again on SIGHUP.",
-            DefaultNote = "none (plain ws://)",
-            Parse = ParseOptionalFile, Get = o => o.TlsCertificate, Set = (o, v) => o with { TlsCertificate = v },
-            FormatValue = v => v ?? "", ReloadsLive = true,
-        },
-        new Setting<string?>
-        {
-            Key = "tls-key", ValueName = "FILE",
-            Description = "PEM file with the certificate's private key (PKCS#8, RSA or EC); it must not be encrypted.",
-            DefaultNote = "none (plain ws://)",
-            Parse = ParseOptionalFile, Get = o => o.TlsKey, Set = (o, v) => o with { TlsKey = v },
-            FormatValue = v => v ?? "", ReloadsLive = true,
-        },
+            o => o.TlsCertificate, (o, v) => o with { TlsCertificate = v }, defaultNote: "none (plain ws://)"),
+        OptionalFile("tls-key", "PEM file with the certificate's private key (PKCS#8, RSA or EC); it must not be encrypted.",
+            o => o.TlsKey, (o, v) => o with { TlsKey = v }, defaultNote: "none (plain ws://)"),
 
         // Limits that bound what one client, or all of them, can cost.
         Count("max-connections", "Most client connections open at once; further ones are refused.",
@@ -293,10 +281,10 @@ internal static class SettingCatalog
     };
 
     private static Setting<string?> OptionalFile(string key, string description,
-        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set) => new()
+        Func<GatewayOptions, string?> get, Func<GatewayOptions, string?, GatewayOptions> set, string defaultNote = "none") => new()
     {
-        Key = key, ValueName = "FILE", Description = description, DefaultNote = "none",
-        Parse = text => text.Length == 0 ? (string?)null : ParsePath(text) is { Succeeded: true } path ? path.Value : Parsed<string?>.Fail(ParsePath(text).Problem!),
+        Key = key, ValueName = "FILE", Description = description, DefaultNote = defaultNote,
+        Parse = ParseOptionalFile,
         Get = get, Set = set, FormatValue = v => v ?? "", ReloadsLive = true,
     };
 

@@ -58,9 +58,6 @@ internal sealed class ConnectionSlot(ConnectionLimiter limiter, IPAddress? addre
     private IPAddress? _address = address;
     private int _disposed;
 
-    /// <summary>The address the connection counts against; null while its client is not known.</summary>
-    public IPAddress? Address => _address;
-
     /// <summary>Counts the connection against its client's address (once). False when that address already
     /// has max-connections-per-ip connections.</summary>
     public bool TryAttribute(IPAddress client)

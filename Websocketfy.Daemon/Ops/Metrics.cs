@@ -75,10 +75,10 @@ public sealed class Metrics
     public void FileNotFound() => Interlocked.Increment(ref _filesNotFound);
     public void SqlFailure() => Interlocked.Increment(ref _sqlFailures);
 
-    /// <summary>A file sent whole: its bytes, and its size in the size histogram.</summary>
     /// <summary>File bytes sent as part of a websocketfy.v2 get (counted as they go; ranges are not whole files).</summary>
     public void FileBytes(long n) => Interlocked.Add(ref _fileBytesSent, n);
 
+    /// <summary>A file sent whole: its bytes, and its size in the size histogram.</summary>
     public void FileSent(long length)
     {
         Interlocked.Add(ref _fileBytesSent, length);
@@ -188,9 +188,9 @@ public sealed class Metrics
         for (int i = 0; i < AuthFailureSlots.Length; i++)
             text.Sample("websocketfy_auth_failures_total", Read(ref _authFailures[i]), "reason", Auth.AuthFailureNames.Label(AuthFailureSlots[i]));
         text.Family("websocketfy_permission_denied_total", "counter", "Commands refused because the role lacks the permission they need.");
-        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedFiles), "permission", "files");
-        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlRead), "permission", "sql-read");
-        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlWrite), "permission", "sql-write");
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedFiles), "permission", Protocol.Access.PermissionNames.Files);
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlRead), "permission", Protocol.Access.PermissionNames.SqlRead);
+        text.Sample("websocketfy_permission_denied_total", Read(ref _deniedSqlWrite), "permission", Protocol.Access.PermissionNames.SqlWrite);
         text.Counter("websocketfy_audit_lines_written_total", "Audit trail lines written to --audit-log.", Read(ref _auditLinesWritten));
         text.Counter("websocketfy_audit_lines_lost_total", "Audit trail lines lost (the file could not be written, e.g. a full disk, or the queue was full).", Read(ref _auditLinesLost));
         text.Gauge("websocketfy_audit_failing", "1 while the audit log cannot be written, else 0.", Read(ref _auditFailing));

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Websocketfy.Protocol.Addresses;
 
 namespace Websocketfy.Daemon.Ops;
 
@@ -11,21 +11,10 @@ namespace Websocketfy.Daemon.Ops;
 /// </summary>
 internal static class OperatorAccess
 {
-    /// <param name="client">The client's address: the TCP peer today; the address a trusted proxy reports, later.</param>
+    /// <param name="client">The client's address: the TCP peer, or the address a trusted proxy reports.</param>
     /// <param name="separateListener">Whether ops-bind is set.</param>
+    /// <remarks>Loopback is 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket shows IPv4
+    /// clients); nothing else, not even this host's other addresses.</remarks>
     public static bool ServesOnMainPort(IPAddress client, bool separateListener) =>
-        !separateListener && IsLoopback(client);
-
-    /// <summary>127.0.0.0/8, ::1, and either of them as an IPv4-mapped IPv6 address (how a dual-stack
-    /// socket shows IPv4 clients). Nothing else, not even this host's other addresses.</summary>
-    public static bool IsLoopback(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        return address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => address.GetAddressBytes()[0] == 127,
-            AddressFamily.InterNetworkV6 => address.Equals(IPAddress.IPv6Loopback),
-            _ => false,
-        };
-    }
+        !separateListener && IPAddress.IsLoopback(AddressText.Canonical(client));
 }

@@ -41,7 +41,15 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
         _opsAddress = opsAddress;
     }
 
+    /// <summary>The whole answer; for HEAD, the same head without its body (errors included, RFC 9110 §9.3.2).</summary>
     public byte[] Answer(RequestHead head, Place place)
+    {
+        bool headOnly = head.Method == "HEAD";
+        byte[] answer = Answer(head, place, headOnly);
+        return headOnly ? HttpResponses.HeadOnly(answer) : answer;
+    }
+
+    private byte[] Answer(RequestHead head, Place place, bool headOnly)
     {
         string path = head.Target;
         int query = path.IndexOf('?');
@@ -62,10 +70,8 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
             });
         }
         if (head.Method is not ("GET" or "HEAD")) return HttpResponses.Error(405, "Only GET is allowed here.");
-        bool headOnly = head.Method == "HEAD";
         if (console) return place == Place.MainPort ? _console.Value.Answer(headOnly) : ConsoleOnOpsListener(head, headOnly);
-        byte[] answer = path == "/healthz" ? Health() : HttpResponses.Plain(200, PrometheusType, Prometheus());
-        return headOnly ? HttpResponses.HeadOnly(answer) : answer;
+        return path == "/healthz" ? Health() : HttpResponses.Plain(200, PrometheusType, Prometheus());
     }
 
     /// <summary>The console for the ops listener: its WebSocket goes to the main port, by the host the operator
@@ -77,14 +83,13 @@ internal sealed class OperatorEndpoints(Metrics metrics, SirenPool pool, SirenHe
                                                               head.HeaderCount("Host") == 1 ? head.GetHeader("Host") : null);
         if (target is null)
         {
-            byte[] refusal = HttpResponses.Error(400,
+            return HttpResponses.Error(400,
                 "The console needs one Host header naming this listener (a host name or an IP address): its WebSocket goes to the main port on that host.");
-            return headOnly ? HttpResponses.HeadOnly(refusal) : refusal;
         }
         return _console.Value.Answer(target, headOnly);
     }
 
-    public (int StatusCode, string Json) HealthJson() =>
+    private (int StatusCode, string Json) HealthJson() =>
         HealthReport.Render(lifecycle.IsStopping, root.Problem(), siren.Status, lifecycle.Uptime, metrics.OpenSessions);
 
     public string Prometheus() =>

@@ -63,12 +63,8 @@ internal sealed class OperatorListener : IAsyncDisposable
                 deadline.CancelAfter(_live.Current.HandshakeTimeout);
                 byte[]? answer = await ReadRequestAsync(socket, deadline.Token).ConfigureAwait(false);
                 if (answer is null) return;
-                await socket.SendAsync(answer, SocketFlags.None, deadline.Token).ConfigureAwait(false);
-                // Connection: close. Shut down our side, then let the client close first, so that bytes it sent
-                // which we did not read cannot turn our close into a reset that loses the answer.
-                socket.Shutdown(SocketShutdown.Send);
-                byte[] sink = new byte[512];
-                while (await socket.ReceiveAsync(sink, SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0) { }
+                // Connection: close, after the client had the answer.
+                await LingeringClose.SendThenDrainAsync(socket, answer, long.MaxValue, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
             finally

@@ -70,22 +70,7 @@ internal sealed partial class Session
         _context.Metrics.HandshakeFailed(400);
         EndBecause("plain text on the TLS port");
         _context.SessionLog.LogDebug("{Peer} sent plain text to the TLS port; answered 400", _peer);
-        await _socket.SendAsync(PlainTextOnTlsPort, SocketFlags.None, deadline).ConfigureAwait(false);
         _context.Metrics.BytesSent(PlainTextOnTlsPort.Length);
-        _socket.Shutdown(SocketShutdown.Send);
-        byte[] sink = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            for (long drained = 0; drained < 64 * 1024;)
-            {
-                int n = await _socket.ReceiveAsync(sink, SocketFlags.None, deadline).ConfigureAwait(false);
-                if (n == 0) return;
-                drained += n;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(sink);
-        }
+        await LingeringClose.SendThenDrainAsync(_socket, PlainTextOnTlsPort, maxDrain: 64 * 1024, deadline).ConfigureAwait(false);
     }
 }

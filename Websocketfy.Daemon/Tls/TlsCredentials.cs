@@ -10,17 +10,19 @@ namespace Websocketfy.Daemon.Tls;
 /// while a reload prepares, and reported naming the file: a daemon must never listen and then fail every
 /// handshake.
 /// </summary>
-internal sealed class TlsCredentials
+internal sealed class TlsCredentials : IDisposable
 {
     // Labels .NET's X509Certificate2.CreateFromPem takes for a private key (RFC 7468, plus OpenSSL's
     // traditional RSA and EC forms).
     private static readonly string[] KeyLabels = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
 
-    private TlsCredentials(SslStreamCertificateContext context, X509Certificate2 leaf, int intermediates)
+    private readonly X509Certificate2Collection _intermediates;
+
+    private TlsCredentials(SslStreamCertificateContext context, X509Certificate2 leaf, X509Certificate2Collection intermediates)
     {
         Context = context;
         Leaf = leaf;
-        Intermediates = intermediates;
+        _intermediates = intermediates;
     }
 
     /// <summary>What SslStream serves: the leaf with its key, and the chain sent after it.</summary>
@@ -28,7 +30,7 @@ internal sealed class TlsCredentials
 
     public X509Certificate2 Leaf { get; }
 
-    public int Intermediates { get; }
+    public int Intermediates => _intermediates.Count;
 
     /// <summary>The SHA-256 fingerprint of the leaf, as upper-case hex: what tells a renewed certificate apart.</summary>
     public string Fingerprint => Leaf.GetCertHashString(HashAlgorithmName.SHA256);
@@ -77,7 +79,15 @@ internal sealed class TlsCredentials
         for (int i = 1; i < chain.Count; i++) intermediates.Add(chain[i]);
         // offline: the chain is built from the file's certificates only, never fetched from the network.
         var context = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
-        return new TlsCredentials(context, leaf, intermediates.Count);
+        chain[0].Dispose();
+        return new TlsCredentials(context, leaf, intermediates);
+    }
+
+    /// <summary>Frees the key and certificate handles; only for credentials no handshake was given.</summary>
+    public void Dispose()
+    {
+        Leaf.Dispose();
+        foreach (X509Certificate2 certificate in _intermediates) certificate.Dispose();
     }
 
     private static void CheckKeyText(string keyText, string keyPath)

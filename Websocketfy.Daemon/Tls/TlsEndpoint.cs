@@ -11,7 +11,7 @@ namespace Websocketfy.Daemon.Tls;
 /// http/1.1, the OS's cipher defaults, the current certificate). On reload the certificate files are read
 /// again; new handshakes get the new certificate, connections already open keep the one they agreed on.
 /// </summary>
-internal sealed class TlsEndpoint : IReloadParticipant
+internal sealed class TlsEndpoint
 {
     private readonly ILogger _log;
     private volatile SslServerAuthenticationOptions _serverOptions;
@@ -30,7 +30,8 @@ internal sealed class TlsEndpoint : IReloadParticipant
     /// <summary>For the next handshake; the same instance serves every handshake until the next reload.</summary>
     public SslServerAuthenticationOptions ServerOptions => _serverOptions;
 
-    public ValueTask<ReloadStep> PrepareAsync(GatewayOptions current, GatewayOptions next, CancellationToken ct)
+    /// <summary>Reads the certificate files again (see <see cref="PrepareReload"/>).</summary>
+    public ReloadStep PrepareReload(GatewayOptions current, GatewayOptions next)
     {
         // The plan keeps TLS on while this port speaks it, so both paths are set here.
         TlsCredentials renewed;
@@ -40,20 +41,23 @@ internal sealed class TlsEndpoint : IReloadParticipant
         }
         catch (TlsCredentialsException ex)
         {
-            return ValueTask.FromResult(ReloadStep.Refuse(ex.Message));
+            return ReloadStep.Refuse(ex.Message);
         }
         if (renewed.Fingerprint == _credentials.Fingerprint && renewed.Intermediates == _credentials.Intermediates)
         {
-            return ValueTask.FromResult(ReloadStep.Apply(
-                () => _log.LogInformation("reload: TLS certificate unchanged (SHA-256 {Fingerprint})", renewed.Fingerprint)));
+            // The copy just read is not needed: its key handle is freed now, not by a finalizer some day.
+            string fingerprint = renewed.Fingerprint;
+            renewed.Dispose();
+            return ReloadStep.Apply(() => _log.LogInformation("reload: TLS certificate unchanged (SHA-256 {Fingerprint})", fingerprint));
         }
-        return ValueTask.FromResult(ReloadStep.Apply(() =>
+        // Connections already open keep the old credentials, so those are left to the garbage collector.
+        return ReloadStep.Apply(() =>
         {
             _credentials = renewed;
             _serverOptions = ServerOptionsFor(renewed);
             _log.LogInformation("reload: TLS certificate for new connections: {Certificate}", renewed.Description);
             WarnIfExpiring(renewed);
-        }));
+        }, abandon: renewed.Dispose);
     }
 
     private static SslServerAuthenticationOptions ServerOptionsFor(TlsCredentials credentials) => new()

@@ -46,8 +46,17 @@ public static class SqlKeyword
             upper[i] = (char)(b is >= (byte)'a' and <= (byte)'z' ? b - 32 : b);
         }
 
-        return cut ? string.Concat(upper, "...") : new string(upper);
+        if (cut) return string.Concat(upper, "...");
+        // Read once per SQL command on the relay path: SiREN's own keywords come back without an allocation.
+        foreach (string known in Statements)
+        {
+            if (upper.SequenceEqual(known)) return known;
+        }
+        return new string(upper);
     }
+
+    /// <summary>The keywords that pick a SiREN statement (see the remarks).</summary>
+    private static readonly string[] Statements = ["SELECT", "DESC", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER"];
 
     private static bool IsIdentifierStart(byte b) => b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (byte)'$';
 

@@ -148,13 +148,10 @@ internal sealed class HAProxyProcess : IAsyncDisposable
 
     private async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
     {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition())
-        {
-            if (_process.HasExited) Assert.Fail($"haproxy exited ({_process.ExitCode}):\n{Output}");
-            try { await Task.Delay(50, patience.Token); }
-            catch (OperationCanceledException) { Assert.Fail($"{failure} within 60 s:\n{Output}"); }
-        }
+        bool holds = false;
+        await Wait.UntilAsync(async () => (holds = await condition()) || _process.HasExited, TimeSpan.FromSeconds(60));
+        if (holds) return;
+        Assert.Fail(_process.HasExited ? $"haproxy exited ({_process.ExitCode}):\n{Output}" : $"{failure} within 60 s:\n{Output}");
     }
 
     /// <summary>A self-signed certificate and its key in one PEM, as HAProxy's "crt" takes them.</summary>

@@ -25,13 +25,15 @@ public sealed class IdleConnectionScaleTests
             MaxConnectionsPerIp = Connections + 100,
         });
         gateway.Files.Write("small.bin", Encoding.ASCII.GetBytes("a small file"));
-        // Thread pool, socket engine, JIT and buffer pools reach their working size first.
-        await CloseAllAsync(await OpenServedAsync(gateway.Port, AtOnce), gateway);
+        // Thread pool, socket engine, JIT and buffer pools reach their working size for this many connections first,
+        // so what stays after the measured round is what the connections themselves left behind.
+        await CloseAllAsync(await OpenServedAsync(gateway.Port, Connections), gateway);
 
         var pair = await MeasureBareSocketPairsAsync();
 
         // What a connection costs is what its close gives back: measuring open against closed leaves out
         // what grows once and stays (thread-pool threads and their pooled buffers on a busy machine).
+        long heapBefore = DaemonProcess.ManagedHeapAfterCollection();
         long workingSetBefore = DaemonProcess.InProcess.WorkingSet();
         var sockets = await OpenServedAsync(gateway.Port, Connections);
         Assert.That(gateway.Gateway.Metrics.ActiveConnections, Is.EqualTo(Connections));
@@ -41,16 +43,22 @@ public sealed class IdleConnectionScaleTests
         long workingSet = (DaemonProcess.InProcess.WorkingSet() - workingSetBefore) / Connections;
         await CloseAllAsync(sockets, gateway);
         Array.Clear(sockets);
-        long heap = (heapOpen - DaemonProcess.ManagedHeapAfterCollection()) / Connections;
+        long heapClosed = DaemonProcess.ManagedHeapAfterCollection();
+        long heap = (heapOpen - heapClosed) / Connections;
+        long leftBehind = (heapClosed - heapBefore) / Connections;
 
         TestContext.Out.WriteLine($"{Connections} idle connections, both ends in this process: " +
-                                  $"{heap} bytes managed heap each (given back on close), working set {workingSet} bytes each");
+                                  $"{heap} bytes managed heap each (given back on close), working set {workingSet} bytes each; " +
+                                  $"{leftBehind} bytes each still held after the close");
         TestContext.Out.WriteLine($"a bare socket pair (client socket, accepted socket with a pending read): " +
                                   $"{pair.Heap} bytes managed heap and {pair.WorkingSet} bytes working set");
         TestContext.Out.WriteLine($"so the daemon's own share per idle connection: about {heap - pair.Heap} bytes managed heap, " +
                                   $"{workingSet - pair.WorkingSet} bytes working set");
         // An idle session holds no receive buffer (16 KiB) and no reply buffer: what it keeps is small objects.
         Assert.That(heap - pair.Heap, Is.LessThan(8 * 1024), "managed bytes the daemon keeps per idle connection");
+        // A closed connection gives back what it held: a session kept alive after its close (about 4 KiB of
+        // objects) would show here as thousands of bytes per connection.
+        Assert.That(leftBehind, Is.LessThan(512), "managed bytes per connection still held after every connection closed");
     }
 
     /// <summary>Opens <paramref name="count"/> connections, each upgraded with one command in the same write and

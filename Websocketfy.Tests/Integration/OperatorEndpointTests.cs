@@ -16,14 +16,9 @@ public sealed class OperatorEndpointTests
     /// <summary>Polls /healthz until <paramref name="until"/> holds for its answer.</summary>
     private static async Task<HttpAnswer> HealthAsync(int port, Func<HttpAnswer, bool> until)
     {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var answer = await HttpAnswer.GetAsync(port, "/healthz");
-            if (until(answer)) return answer;
-            if (deadline.IsCancellationRequested) Assert.Fail("/healthz never got there; last answer: " + answer.Body);
-            await Task.Delay(50);
-        }
+        var answer = await Wait.ForValueAsync(() => HttpAnswer.GetAsync(port, "/healthz"), until, Patience);
+        if (!until(answer)) Assert.Fail("/healthz never got there; last answer: " + answer.Body);
+        return answer;
     }
 
     private static string? SirenState(HttpAnswer answer) => answer.Json.GetProperty("siren").GetProperty("state").GetString();

@@ -37,17 +37,12 @@ public sealed class TlsMetricsTests
         var plain = await HttpAnswer.ExchangeAsync(gateway.Port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.That(plain.Status, Is.EqualTo(400));
 
-        PrometheusText metrics;
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var answer = await HttpAnswer.GetAsync(ops, "/metrics");
-            Assert.That(answer.Status, Is.EqualTo(200));
-            metrics = PrometheusText.Parse(answer.Body);
-            if (metrics.Value("websocketfy_tls_handshakes_total", ("outcome", "failed")) >= 1) break;
-            if (patience.IsCancellationRequested) Assert.Fail("the failed handshake was never counted:\n" + answer.Body);
-            await Task.Delay(50);
-        }
+        static double FailedHandshakes(HttpAnswer answer) =>
+            PrometheusText.Parse(answer.Body).Value("websocketfy_tls_handshakes_total", ("outcome", "failed"));
+        var answer = await Wait.ForValueAsync(() => HttpAnswer.GetAsync(ops, "/metrics"), a => a.Status != 200 || FailedHandshakes(a) >= 1);
+        Assert.That(answer.Status, Is.EqualTo(200));
+        Assert.That(FailedHandshakes(answer), Is.GreaterThanOrEqualTo(1), "the failed handshake was never counted:\n" + answer.Body);
+        PrometheusText metrics = PrometheusText.Parse(answer.Body);
         Assert.That(metrics.Value("websocketfy_tls_handshakes_total", ("outcome", "succeeded")), Is.EqualTo(1));
         Assert.That(metrics.Value("websocketfy_tls_handshakes_total", ("outcome", "failed")), Is.EqualTo(1));
         Assert.That(metrics.Value("websocketfy_handshakes_failed_total", ("status", "400")), Is.EqualTo(1));

@@ -54,4 +54,13 @@ public static class Wait
         await UntilAsync(() => holds(value = read()), timeout);
         return value;
     }
+
+    /// <summary>As <see cref="ForValueAsync{T}(Func{T}, Func{T, bool}, TimeSpan?)"/>, for a value that has to be
+    /// asked for (an HTTP answer, say).</summary>
+    public static async Task<T> ForValueAsync<T>(Func<Task<T>> read, Func<T, bool> holds, TimeSpan? timeout = null)
+    {
+        T value = await read();
+        await UntilAsync(async () => holds(value = await read()), timeout);
+        return value;
+    }
 }

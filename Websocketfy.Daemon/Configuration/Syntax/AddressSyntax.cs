@@ -1,14 +1,15 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Websocketfy.Protocol.Addresses;
 
 namespace Websocketfy.Daemon.Configuration.Syntax;
 
 /// <summary>IP addresses and host names as written by operators.</summary>
 internal static class AddressSyntax
 {
-    /// <summary>An IP literal to bind to: IPv4 in dotted-quad form, or IPv6 with or without brackets.
-    /// IPAddress.TryParse alone would also take "8080" (as 0.0.31.144), a likely mix-up with the port.</summary>
+    /// <summary>An IP literal to bind to or to trust: IPv4 in dotted-quad form, or IPv6 with or without brackets.
+    /// IPAddress.TryParse alone would also take "8080" (as 0.0.31.144), a likely mix-up with the port, and read
+    /// "010.0.0.1" as octal (8.0.0.1): a trusted-proxies entry must mean the network the operator wrote.</summary>
     public static Parsed<IPAddress> ParseBindAddress(string text)
     {
         string literal = text.Length > 2 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
@@ -17,9 +18,13 @@ internal static class AddressSyntax
             if (IPAddress.TryParse(literal, out IPAddress? v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
                 return v6;
         }
-        else if (IsDottedQuad(literal) && IPAddress.TryParse(literal, out IPAddress? v4))
+        else if (AddressText.TryParseIPv4(literal, out IPAddress v4))
         {
             return v4;
+        }
+        else if (IsZeroPaddedQuad(literal))
+        {
+            return Parsed<IPAddress>.Fail(ZeroPadded(text));
         }
         return Parsed<IPAddress>.Fail($"'{text}' is not an IP address (e.g. :: for all interfaces, 0.0.0.0, 127.0.0.1)");
     }
@@ -41,7 +46,7 @@ internal static class AddressSyntax
             }
         }
         if (numeric)
-            return IsDottedQuad(host);
+            return AddressText.TryParseIPv4(host, out _);
         return Uri.CheckHostName(host) == UriHostNameType.Dns;
     }
 
@@ -49,17 +54,14 @@ internal static class AddressSyntax
         IPAddress.TryParse(text, out IPAddress? address) && address.AddressFamily == AddressFamily.InterNetworkV6
         && !text.Contains('[');
 
-    /// <summary>Four decimal parts of 0-255: the only IPv4 spelling accepted.</summary>
-    public static bool IsDottedQuad(string text)
+    public static string ZeroPadded(string text) =>
+        $"'{text}' has a part with a leading zero, which other programs read as octal; write it without (e.g. 10.0.0.1)";
+
+    /// <summary>Four parts of one to three digits with a leading zero somewhere ("010.0.0.1"): worth its own message.</summary>
+    public static bool IsZeroPaddedQuad(string text)
     {
-        int parts = 0;
-        foreach (Range range in text.AsSpan().Split('.'))
-        {
-            ReadOnlySpan<char> part = text.AsSpan()[range];
-            if (part.Length is 0 or > 3 || !NumberSyntax.AllAsciiDigits(part) || int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture) > 255)
-                return false;
-            parts++;
-        }
-        return parts == 4;
+        string[] parts = text.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && NumberSyntax.AllAsciiDigits(p))
+            && parts.Any(p => p.Length > 1 && p[0] == '0');
     }
 }

@@ -18,6 +18,8 @@ internal static class NetworkListSyntax
         int slash = item.IndexOf('/');
         string addressText = slash < 0 ? item : item[..slash];
         Parsed<IPAddress> address = AddressSyntax.ParseBindAddress(addressText);
+        if (AddressSyntax.IsZeroPaddedQuad(addressText))
+            return Parsed<IPNetwork>.Fail(AddressSyntax.ZeroPadded(item));
         if (!address.Succeeded || addressText.StartsWith('['))
             return Parsed<IPNetwork>.Fail($"'{item}' is not an IP address or a network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)");
         if (address.Value.IsIPv4MappedToIPv6)

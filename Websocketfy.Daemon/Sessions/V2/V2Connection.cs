@@ -254,9 +254,11 @@ internal sealed class V2Connection
     private void Ended(V2Ending ending)
     {
         Context.Metrics.V2.Request(ending.Op, ending.Outcome, ending.Elapsed);
-        Context.CommandLog.LogInformation("{Peer} {Identity} v2 request {Id} {Op}: {Bytes} bytes in, {Elapsed:0.###} ms, {Outcome}",
-            Peer, LogText.Escape(_host.Identity.Name), ending.Id, ending.Op, ending.BytesIn, ending.Elapsed.TotalMilliseconds,
-            ending.Outcome == ending.Detail ? ending.Outcome : $"{ending.Outcome}, {ending.Detail}");
+        if (Context.CommandLog.IsEnabled(LogLevel.Information))
+        {
+            CommandLogLine.WriteV2(Context.CommandLog, Peer, LogText.Escape(_host.Identity.Name), ending.Id, ending.Op, ending.BytesIn,
+                ending.Elapsed.TotalMilliseconds, ending.Outcome == ending.Detail ? ending.Outcome : $"{ending.Outcome}, {ending.Detail}");
+        }
         if (Context.Audit is { } audit) audit.Write(AuditOf(ending));
         bool idle;
         lock (_gate) idle = _inFlight.Count == 0;
@@ -270,7 +272,7 @@ internal sealed class V2Connection
         bool sql = request?.Op == V2Op.Sql;
         return new AuditRecord
         {
-            Time = DateTimeOffset.UtcNow - ending.Elapsed,
+            Time = Context.Clock.GetUtcNow() - ending.Elapsed,
             Event = request?.Op switch { V2Op.Sql => "sql", V2Op.Get => "file", V2Op.Stat => "stat", V2Op.Cancel => "cancel", _ => "invalid" },
             Identity = _host.Identity.Name,
             Role = _host.Identity.Role,

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Websocketfy.Daemon.Network;
 using Websocketfy.Protocol.Frames;
 
 namespace Websocketfy.Daemon.Sessions.V2;
@@ -65,11 +66,16 @@ internal sealed class V2SpilledMessage(SpillBuffer json, int fragmentSize) : V2M
         bool first = true;
         do
         {
+            // A send may complete on a socket engine thread (see SocketCompletions); a spilled reply's next
+            // piece comes from disk, which must not run there.
+            if (json.SpilledToDisk) await new ThreadPoolHop();
             int n = reader.Read(scratch.AsSpan(room, size));
             await sender.SendFrameInPlaceAsync(first ? Opcode.Text : Opcode.Continuation, reader.AtEnd, scratch.AsMemory(0, room + n), ct).ConfigureAwait(false);
             first = false;
         }
         while (!reader.AtEnd);
+        // The outbox disposes the message next, which deletes its temporary file: on the pool too.
+        if (json.SpilledToDisk) await new ThreadPoolHop();
     }
 
     public override void Dispose() => json.Dispose();

@@ -27,9 +27,6 @@ internal sealed class V2Outbox(FrameSender sender, IV2Host host, V2Metrics metri
 
     private int BufferSize => V2Transfer.HeaderRoom + ChunkPrefix.Length + chunkSize;
 
-    /// <summary>Whether anything waits to be written (messages or transfers).</summary>
-    public bool HasWork { get { lock (_gate) return _messages.Count > 0 || _ring.Count > 0; } }
-
     /// <summary>Queues a message; false (the caller frees it) once the connection's writing has ended.</summary>
     public bool Post(V2Message message)
     {

@@ -57,9 +57,10 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
             context.Metrics.SqlReplyBytes(spool.Appended);
             BytesMoved = spool.Appended;
         }
-        if (IsFinished) return;
-        // Writing the JSON reply reads the text back (perhaps from disk) and costs time by its size: on the pool.
+        // Writing the JSON reply reads the text back (perhaps from disk) and costs time by its size, and leaving
+        // disposes the spools (deleting their files if they spilled): either way, on the pool.
         await new ThreadPoolHop();
+        if (IsFinished) return;
         if (failure != ReplyFailure.None)
         {
             var (code, message) = Describe(failure, options.SirenTimeout);
@@ -70,7 +71,7 @@ internal sealed class V2SqlWork(V2Connection connection, V2Request request, int 
         try
         {
             string outcome = WriteReply(json, text, shape);
-            string detail = $"reply {spool.Appended} bytes{(spool.SpilledToDisk ? " (spooled to disk)" : "")}";
+            string detail = SqlReply.RelayedOutcome(spool.Appended, spool.SpilledToDisk);
             Connection.Finish(this, new V2SpilledMessage(json, options.V2ChunkSize), outcome, detail);
         }
         catch

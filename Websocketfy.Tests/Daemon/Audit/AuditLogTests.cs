@@ -36,6 +36,18 @@ public sealed class AuditLogTests
     }
 
     [Test]
+    public async Task AWriteAfterTheLogWasRetired_IsCountedAsLost_WithoutMarkingTheTrailFailing()
+    {
+        var metrics = new Metrics();
+        var audit = AuditLog.Open(Path.Combine(_dir.Root, "audit.log"), metrics, NullLogger.Instance);
+        await audit.CompleteAsync();
+        audit.Write(Record(1));
+        string text = metrics.RenderPrometheus();
+        Assert.That(text, Does.Contain("websocketfy_audit_lines_lost_total 1\n"));
+        Assert.That(text, Does.Contain("websocketfy_audit_failing 0\n"));
+    }
+
+    [Test]
     public async Task AnExistingFile_IsAppendedTo()
     {
         string path = _dir.Write("audit.log", "{\"earlier\":true}\n"u8.ToArray());

@@ -17,7 +17,7 @@ internal sealed class JwtValidatorTests
         _kit = new JwtKit();
         _dir = new TempTree();
         string keys = _dir.Write("jwks.json", System.Text.Encoding.UTF8.GetBytes(_kit.Jwks()));
-        _validator = JwtValidator.Load(new JwtRules(keys, JwtKit.Issuer, JwtKit.Audience, "sub", "role"));
+        _validator = JwtValidator.Load(new JwtRules(keys, JwtKit.Issuer, JwtKit.Audience, "sub", "role"), TimeProvider.System);
     }
 
     [TearDown]
@@ -52,6 +52,17 @@ internal sealed class JwtValidatorTests
     [Test]
     public void ExpiredWithinTheSkew_IsStillAccepted() =>
         Assert.That(Check(_kit.Token(expires: DateTime.UtcNow.AddSeconds(-30), notBefore: DateTime.UtcNow.AddMinutes(-5))).Failure, Is.EqualTo(AuthFailure.None));
+
+    [Test]
+    public void Lifetime_IsCheckedByTheGatewaysClock_NotTheSystemOne()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var validator = JwtValidator.Load(new JwtRules(Path.Combine(_dir.Root, "jwks.json"), JwtKit.Issuer, JwtKit.Audience, "sub", "role"), clock);
+        string token = _kit.Token(expires: DateTime.UtcNow.AddMinutes(10));
+        Assert.That(validator.CheckAsync(token).AsTask().GetAwaiter().GetResult().Failure, Is.EqualTo(AuthFailure.None));
+        clock.Advance(TimeSpan.FromMinutes(10) + JwtValidator.ClockSkew + TimeSpan.FromSeconds(1));
+        Assert.That(validator.CheckAsync(token).AsTask().GetAwaiter().GetResult(), Is.EqualTo(CredentialCheck.Refused(AuthFailure.Expired, "token expired")));
+    }
 
     public static IEnumerable<TestCaseData> Forgeries()
     {
@@ -92,7 +103,7 @@ internal sealed class JwtValidatorTests
     [Test]
     public void MissingNameClaim_IsRefused()
     {
-        var validator = JwtValidator.Load(new JwtRules(Path.Combine(_dir.Root, "jwks.json"), JwtKit.Issuer, JwtKit.Audience, "preferred_username", "role"));
+        var validator = JwtValidator.Load(new JwtRules(Path.Combine(_dir.Root, "jwks.json"), JwtKit.Issuer, JwtKit.Audience, "preferred_username", "role"), TimeProvider.System);
         CredentialCheck check = validator.CheckAsync(_kit.Token()).AsTask().GetAwaiter().GetResult();
         Assert.That(check.Detail, Is.EqualTo("no 'preferred_username' claim"));
     }

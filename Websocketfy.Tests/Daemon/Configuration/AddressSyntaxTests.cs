@@ -22,6 +22,7 @@ public class AddressSyntaxTests
     [TestCase("[::1]3434", "'[::1]3434' has text after ']' that is not ':port'")]
     [TestCase(":3434", "':3434' does not start with a host name or IPv4 address")]
     [TestCase("10.1:3434", "'10.1:3434' does not start with a host name or IPv4 address")]
+    [TestCase("010.0.0.1:3434", "'010.0.0.1:3434' does not start with a host name or IPv4 address")]
     [TestCase("bad host:3434", "'bad host:3434' does not start with a host name or IPv4 address")]
     [TestCase("siren:0", "'siren:0' does not end with a port number (1-65535)")]
     [TestCase("siren:65536", "'siren:65536' does not end with a port number (1-65535)")]
@@ -54,6 +55,14 @@ public class AddressSyntaxTests
     public void BindAddress_RefusesAnythingButAFullIPLiteral(string text) =>
         Assert.That(AddressSyntax.ParseBindAddress(text).Problem,
             Is.EqualTo($"'{text}' is not an IP address (e.g. :: for all interfaces, 0.0.0.0, 127.0.0.1)"));
+
+    // .NET's own parser (and inet_aton) read these as octal: 010.0.0.1 would be 8.0.0.1.
+    [TestCase("010.0.0.1")]
+    [TestCase("127.000.000.001")]
+    [TestCase("10.0.0.08")]
+    public void BindAddress_RefusesLeadingZeros_WhichOtherProgramsReadAsOctal(string text) =>
+        Assert.That(AddressSyntax.ParseBindAddress(text).Problem,
+            Is.EqualTo($"'{text}' has a part with a leading zero, which other programs read as octal; write it without (e.g. 10.0.0.1)"));
 
     [TestCase("0", 0)]
     [TestCase("1", 1)]

@@ -45,6 +45,7 @@ public class NetworkListSyntaxTests : ResolverTestBase
     [TestCase("fd00::/129", "'fd00::/129' has a prefix length that is not a number from 0 to 128")]
     [TestCase("10.0.0.0/", "'10.0.0.0/' has a prefix length that is not a number from 0 to 32")]
     [TestCase("10.0.0.0/-1", "'10.0.0.0/-1' has a prefix length that is not a number from 0 to 32")]
+    [TestCase("010.0.0.0/8", "'010.0.0.0/8' has a part with a leading zero, which other programs read as octal; write it without (e.g. 10.0.0.1)")]
     [TestCase("10.0.0/24", "'10.0.0/24' is not an IP address or a network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)")]
     [TestCase("proxy.example", "'proxy.example' is not an IP address or a network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)")]
     [TestCase("[::1]", "'[::1]' is not an IP address or a network (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)")]

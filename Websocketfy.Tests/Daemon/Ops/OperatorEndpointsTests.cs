@@ -123,4 +123,15 @@ public sealed class OperatorEndpointsTests
         string get = Answer("GET", "/", OperatorEndpoints.Place.OpsListener);
         Assert.That(Answer("HEAD", "/", OperatorEndpoints.Place.OpsListener), Is.EqualTo(get[..(get.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]));
     }
+
+    [Test]
+    public void Head_OfAnUnknownPath_GetsThe404sHeadWithoutItsBody()
+    {
+        foreach (OperatorEndpoints.Place place in Enum.GetValues<OperatorEndpoints.Place>())
+        {
+            string get = Answer("GET", "/nothing", place);
+            Assert.That(get, Does.StartWith("HTTP/1.1 404 "), place.ToString());
+            Assert.That(Answer("HEAD", "/nothing", place), Is.EqualTo(get[..(get.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]), place.ToString());
+        }
+    }
 }

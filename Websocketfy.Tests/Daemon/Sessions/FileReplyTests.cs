@@ -33,7 +33,7 @@ public sealed class FileReplyTests
                                       pool, metrics, new HandshakePolicy(), new SessionRegistry(), new TrustedProxies(options),
                                       new OperatorEndpoints(metrics, pool, new SirenHealth(), new RootWatch(_tree.Root), new Lifecycle(), options),
                                       new Lifecycle(),
-                                      Websocketfy.Daemon.Auth.AccessControl.Create(options.Current, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System)), null,
+                                      Websocketfy.Daemon.Auth.AccessControl.Create(options.Current, metrics, new Websocketfy.Daemon.Auth.AuthFailureLimiter(TimeProvider.System), TimeProvider.System), null,
                                       TimeProvider.System, NullLoggerFactory.Instance);
     }
 

@@ -49,19 +49,9 @@ public sealed class SystemdNotifyTests
         /// <summary>The first message (from the start) that <paramref name="matches"/>.</summary>
         public async Task<string> WaitForAsync(Func<string, bool> matches)
         {
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (true)
-            {
-                lock (_messages)
-                {
-                    foreach (string message in _messages)
-                    {
-                        if (matches(message)) return message;
-                    }
-                }
-                if (patience.IsCancellationRequested) Assert.Fail("no such notification; received:\n" + All);
-                await Task.Delay(50);
-            }
+            string? found = await Wait.ForValueAsync(() => { lock (_messages) return _messages.FirstOrDefault(matches); }, m => m is not null);
+            if (found is null) Assert.Fail("no such notification; received:\n" + All);
+            return found!;
         }
 
         public void Dispose()

@@ -68,4 +68,20 @@ public class SqlKeywordTests
     [TestCase("", false)]
     [TestCase("select", false)] // Read always upper-cases; IsRead compares what Read gives
     public void OnlySelectAndDesc_AreReads(string keyword, bool read) => Assert.That(SqlKeyword.IsRead(keyword), Is.EqualTo(read));
+
+    [TestCase("select id from images")]
+    [TestCase("DELETE FROM images")]
+    [TestCase("alter table images add column x")]
+    public void SirensOwnKeywords_AreReadWithoutAllocating(string command)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(command);
+        SqlKeyword.Read(bytes); // warm: the first call may initialise statics
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string keyword = SqlKeyword.Read(bytes);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That((keyword, allocated), Is.EqualTo((command.Split(' ')[0].ToUpperInvariant(), 0L)));
+    }
+
+    [Test]
+    public void OtherIdentifiers_AreStillRead() => Assert.That(Read("vacuum images"), Is.EqualTo("VACUUM"));
 }
