@@ -32,8 +32,20 @@ internal static class DaemonHost
         // The level is read at every log call, so a reload's log-level applies at once; the format is fixed at start.
         using var loggers = DaemonLogging.Create(DaemonLogging.Resolve(options.LogFormat, Environment.GetEnvironmentVariable),
                                                  () => live.Current.LogLevel);
+        // Lines wait up to LogBatchWriter.Linger to be written in batches: a crash or an exit that skips the
+        // disposal below still gets them out (bounded: stderr may be stalled).
+        UnhandledExceptionEventHandler onCrash = (_, _) => loggers.Flush();
+        EventHandler onExit = (_, _) => loggers.Flush();
+        AppDomain.CurrentDomain.UnhandledException += onCrash;
+        AppDomain.CurrentDomain.ProcessExit += onExit;
+        using var unhook = new Unhook(() =>
+        {
+            AppDomain.CurrentDomain.UnhandledException -= onCrash;
+            AppDomain.CurrentDomain.ProcessExit -= onExit;
+        });
         await using var gateway = CreateGateway(live, loggers, stderr, out int exitCode);
         if (gateway is null) return exitCode;
+        gateway.Metrics.ReadLogLinesDroppedFrom(() => loggers.DroppedLines);
         serving = gateway;
         try
         {
@@ -41,6 +53,7 @@ internal static class DaemonHost
         }
         catch (CannotListenException ex)
         {
+            loggers.Flush(); // what was logged before comes first
             stderr.WriteLine($"websocketfy: cannot listen on {ex.Where}: {ex.InnerException!.Message}");
             return ExitCodes.CannotListen;
         }
@@ -98,7 +111,7 @@ internal static class DaemonHost
         }
     }
 
-    private static Gateway? CreateGateway(LiveOptions live, ILoggerFactory loggers, TextWriter stderr, out int exitCode)
+    private static Gateway? CreateGateway(LiveOptions live, DaemonLoggers loggers, TextWriter stderr, out int exitCode)
     {
         exitCode = ExitCodes.Ok;
         try
@@ -107,21 +120,29 @@ internal static class DaemonHost
         }
         catch (StartupException ex)
         {
+            loggers.Flush(); // what was logged before comes first
             stderr.WriteLine($"websocketfy: {ex.Message}");
             exitCode = ex.ExitCode;
             return null;
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
         {
+            loggers.Flush();
             stderr.WriteLine($"websocketfy: root {live.Current.Root} is not usable: {ex.Message}");
             exitCode = ExitCodes.RootUnusable;
             return null;
         }
         catch (TlsCredentialsException ex)
         {
+            loggers.Flush();
             stderr.WriteLine($"websocketfy: {ex.Message}");
             exitCode = ExitCodes.TlsUnusable;
             return null;
         }
+    }
+
+    private sealed class Unhook(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 }

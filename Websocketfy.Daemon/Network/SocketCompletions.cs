@@ -15,8 +15,8 @@ namespace Websocketfy.Daemon.Network;
 /// from the environment once, when the first socket registers with the engine, so it is set at start, before
 /// any socket; an operator may still turn it off with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0.
 /// What stays on the engine threads and may wait: fstat of an open file (the size checks around sendfile), the TLS
-/// handshake's steps after its first read (CPU, ~1 ms per new TLS connection), and a
-/// log call when stderr has stalled for the console logger's whole queue (2,500 lines; the pool would block there too).
+/// handshake's steps after its first read (CPU, ~1 ms per new TLS connection). A log call does not wait for a
+/// stalled stderr: the log sink drops and counts what does not fit its buffer (Ops/LogBatchWriter).
 /// </remarks>
 internal static class SocketCompletions
 {

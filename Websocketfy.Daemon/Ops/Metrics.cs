@@ -29,6 +29,8 @@ public sealed class Metrics
     private readonly long[] _authFailures = new long[AuthFailureSlots.Length];
     private long _deniedFiles, _deniedSqlRead, _deniedSqlWrite;
     private long _auditLinesWritten, _auditLinesLost, _auditFailing;
+    // Owned by the log sink, which the process has one of (DaemonHost connects it); 0 where there is none.
+    private Func<long> _logLinesDropped = static () => 0;
 
     // Every refusal reason of Auth.AuthFailure but None, in enum order.
     private static readonly Auth.AuthFailure[] AuthFailureSlots =
@@ -130,6 +132,9 @@ public sealed class Metrics
     public long OpenFiles => Interlocked.Read(ref _openFiles);
     public long OpenSpoolFiles => Interlocked.Read(ref _spoolFilesOpen);
 
+    /// <summary>Where <c>websocketfy_log_lines_dropped_total</c> is read from: the stderr log sink's count.</summary>
+    public void ReadLogLinesDroppedFrom(Func<long> read) => _logLinesDropped = read;
+
     /// <summary>Prometheus text exposition format 0.0.4.</summary>
     public string RenderPrometheus(LiveGauges live = default)
     {
@@ -189,6 +194,7 @@ public sealed class Metrics
         text.Counter("websocketfy_audit_lines_written_total", "Audit trail lines written to --audit-log.", Read(ref _auditLinesWritten));
         text.Counter("websocketfy_audit_lines_lost_total", "Audit trail lines lost (the file could not be written, e.g. a full disk, or the queue was full).", Read(ref _auditLinesLost));
         text.Gauge("websocketfy_audit_failing", "1 while the audit log cannot be written, else 0.", Read(ref _auditFailing));
+        text.Counter("websocketfy_log_lines_dropped_total", "Log lines dropped because stderr did not take them as fast as they came.", _logLinesDropped());
         V2.Render(text);
         return text.ToString();
     }

@@ -49,8 +49,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     /// whose "listening on 127.0.0.1:N" line is read the same way).</param>
     /// <param name="journalStreamIsStderr">Start it as systemd would with StandardError=journal: $JOURNAL_STREAM set to
     /// the device and inode of its stderr (here the pipe the test reads), through a shell that execs the program.</param>
+    /// <param name="readStderr">False: stderr is a pipe nobody reads (yet), as a stalled log reader would leave it,
+    /// until <see cref="StartReadingStderr"/>.</param>
     public static DaemonProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? program = null,
-                                      bool journalStreamIsStderr = false)
+                                      bool journalStreamIsStderr = false, bool readStderr = true)
     {
         // The native daemon replaces "dotnet websocketfy.dll" only; other programs still run on dotnet.
         string? native = program is null ? NativeDaemon : null;
@@ -72,10 +74,13 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         var daemon = new DaemonProcess(Process.Start(start)!);
         daemon._child!.ErrorDataReceived += (_, e) => daemon.OnOutput(e.Data);
         daemon._child.OutputDataReceived += (_, e) => daemon.OnOutput(e.Data);
-        daemon._child.BeginErrorReadLine();
+        if (readStderr) daemon._child.BeginErrorReadLine();
         daemon._child.BeginOutputReadLine();
         return daemon;
     }
+
+    /// <summary>Starts reading stderr of a daemon started with <c>readStderr: false</c>.</summary>
+    public void StartReadingStderr() => _child!.BeginErrorReadLine();
 
     /// <summary>Runs the daemon to completion (for start-up errors): exit code and all it wrote.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] arguments)

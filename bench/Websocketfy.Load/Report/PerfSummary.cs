@@ -6,7 +6,7 @@ namespace Websocketfy.Load.Report;
 /// <summary>
 /// Reads `perf script -F comm,tid,ip,sym` (call stacks of a .NET daemon, innermost frame first) on
 /// stdin and says where the time went: which kind of thread (pool workers idling, the socket engine's
-/// epoll thread, the console logger, work items), and within the work items the share of each frame
+/// epoll thread, the console logger or our log writer, work items), and within the work items the share of each frame
 /// (inclusive) and of each leaf area (self). bench/profile uses it for its summary.
 /// </summary>
 internal static partial class PerfSummary
@@ -84,6 +84,8 @@ internal static partial class PerfSummary
         if (Has("SocketAsyncEngine__EventLoop")) return "socket engine thread: epoll_wait, queueing completions";
         if (Has("ConsoleLoggerProcessor") || sample.Thread.StartsWith("Console", StringComparison.Ordinal))
             return "console logger thread: writing log lines";
+        if (Has("LogBatchWriter__WriteLoop") || sample.Thread.StartsWith("log writer", StringComparison.Ordinal))
+            return "log writer thread: batches of log lines (Ops/LogBatchWriter)";
         if (Has("ThreadPoolWorkQueue__Dispatch")) return WorkItems;
         if (Has("TimerQueue")) return "timer thread";
         // libc has no frame pointers: a sample inside it often ends there, its callers unknown.
