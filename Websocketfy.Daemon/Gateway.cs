@@ -201,7 +201,9 @@ public sealed partial class Gateway : IAsyncDisposable
         var peer = new IPEndPoint(AddressText.Canonical(remote?.Address ?? IPAddress.None), remote?.Port ?? 0);
         // A trusted proxy relays many clients: its connections count against the per-address limit
         // under the client's address, once the PROXY header or X-Forwarded-For has named it.
-        ConnectionSlot? slot = _limiter.TryEnter(_context.TrustedProxies.Contains(peer.Address) ? null : peer.Address);
+        // Asked once: a reload between here and the session must not give the slot and the session different answers.
+        bool fromTrustedProxy = _context.TrustedProxies.Contains(peer.Address);
+        ConnectionSlot? slot = _limiter.TryEnter(fromTrustedProxy ? null : peer.Address);
         if (slot is null)
         {
             Metrics.ConnectionRejected();
@@ -218,7 +220,7 @@ public sealed partial class Gateway : IAsyncDisposable
             return;
         }
         Metrics.ConnectionAccepted();
-        var session = new Session(socket, peer, slot, _context);
+        var session = new Session(socket, peer, fromTrustedProxy, slot, _context);
         _registry.Add(session);
         // The session gives the slot back when it ends.
         _ = session.RunAsync();

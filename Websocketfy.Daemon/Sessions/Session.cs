@@ -56,8 +56,9 @@ internal sealed partial class Session
     private long _bytesReceived;
 
     /// <param name="peer">The TCP peer, IPv4 clients of a dual-stack socket already as plain IPv4.</param>
+    /// <param name="fromTrustedProxy">Whether the peer is in trusted-proxies (as decided at accept).</param>
     /// <param name="slot">The connection's place in the limits, taken at accept.</param>
-    public Session(Socket socket, IPEndPoint peer, ConnectionSlot slot, SessionContext context)
+    public Session(Socket socket, IPEndPoint peer, bool fromTrustedProxy, ConnectionSlot slot, SessionContext context)
     {
         _socket = socket;
         _context = context;
@@ -65,7 +66,7 @@ internal sealed partial class Session
         _slot = slot;
         _client = peer.Address;
         _peer = peer.ToString();
-        _fromTrustedProxy = context.TrustedProxies.Contains(peer.Address);
+        _fromTrustedProxy = fromTrustedProxy;
         var network = new NetworkStream(socket, ownsSocket: false);
         // With TLS every byte passes through the SslStream; the socket stays for peeking (the PROXY header,
         // the first TLS byte) and TCP_INFO.
