@@ -171,12 +171,37 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    /// <summary>A port nothing listens on right now.</summary>
+    /// <summary>A port nothing listens on right now, for a daemon started next to listen on. Taken below the
+    /// kernel's ephemeral range (ip_local_port_range): a port the kernel picks for "any free port" is from that
+    /// range, which is also where every outgoing connection's local port comes from, so on a busy machine some
+    /// connection could be given it before the daemon binds it ("Address already in use"). Below the range only
+    /// another explicit bind can take it; the pick is random and probed, so that needs two picks to coincide.</summary>
     public static int FreePort()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        int below = EphemeralRangeStart();
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            int port = Random.Shared.Next(below / 2, below);
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException($"no free port found below {below}");
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            string[] range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (range.Length == 2 && int.TryParse(range[0], out int start) && start > 2048) return start;
+        }
+        catch (IOException) { }
+        return 32768; // Linux's default start
     }
 
     // ---- what the process holds (either kind) ----
