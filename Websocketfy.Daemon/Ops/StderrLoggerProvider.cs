@@ -65,10 +65,10 @@ internal sealed class StderrLoggerProvider : ILoggerProvider, ISupportExternalSc
         int most = _encoding.GetMaxByteCount(builder.Length);
         byte[] bytes = t_bytes is { } scratch && scratch.Length >= most ? scratch : t_bytes = new byte[Math.Max(most, 512)];
         int length = 0;
-        int chunksLeft = 0;
-        foreach (ReadOnlyMemory<char> _ in builder.GetChunks()) chunksLeft++;
         foreach (ReadOnlyMemory<char> chunk in builder.GetChunks())
-            length += encoder.GetBytes(chunk.Span, bytes.AsSpan(length), flush: --chunksLeft == 0);
+            length += encoder.GetBytes(chunk.Span, bytes.AsSpan(length), flush: false);
+        // One pass over the chunks; the end of the line flushes the encoder (a lone high surrogate at the end).
+        length += encoder.GetBytes(ReadOnlySpan<char>.Empty, bytes.AsSpan(length), flush: true);
 
         _writer.Append(bytes.AsSpan(0, length), urgent: level >= UrgentLevel);
 
