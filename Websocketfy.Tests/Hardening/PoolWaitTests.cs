@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Websocketfy.Daemon.Backend;
+using Websocketfy.Daemon.Configuration;
+using Websocketfy.Daemon.Ops;
 using Websocketfy.SirenDemo;
 using Websocketfy.Tests.Support;
 
@@ -32,5 +37,37 @@ public sealed class PoolWaitTests
         Assert.That(reply.Text, Is.EqualTo("Command failed.\nSiREN server is unavailable.\n"));
         Assert.That((pool.WaitingCount, pool.BusyCount), Is.EqualTo((0, 1)), "the waiter left the queue; the holder still has its slot");
         Assert.That(gateway.Siren.CommandCount, Is.EqualTo(1), "the waiting command never reached SiREN");
+    }
+
+    [Test]
+    public async Task ManyWaitingCommandsThatEachEndAtOnce_AreGrantedWithoutGrowingTheStack()
+    {
+        // A granted command runs on the thread that freed the slot. Here every granted "command" gives its
+        // connection straight back, so without a guard each grant would run the next one inside itself.
+        const int Waiters = 400;
+        await using var siren = new SirenPeerServer();
+        siren.Start();
+        var options = new GatewayOptions { SirenHost = "127.0.0.1", SirenPort = siren.Port, SirenPoolSize = 1 };
+        using var pool = new SirenPool(options, new Metrics(), NullLogger.Instance);
+
+        var (held, _) = await pool.AcquireAsync(CancellationToken.None);
+        int deepest = 0;
+        async Task TakeAndGiveBackAsync()
+        {
+            var (connection, _) = await pool.AcquireAsync(CancellationToken.None).ConfigureAwait(false);
+            int depth = new StackTrace().FrameCount;
+            Interlocked.Exchange(ref deepest, Math.Max(Volatile.Read(ref deepest), depth));
+            pool.Release(connection, reusable: true);
+        }
+        var waiting = Enumerable.Range(0, Waiters).Select(_ => TakeAndGiveBackAsync()).ToArray();
+        Assert.That(pool.WaitingCount, Is.EqualTo(Waiters));
+
+        pool.Release(held, reusable: true);
+        await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.That((pool.WaitingCount, pool.BusyCount), Is.EqualTo((0, 0)));
+        Assert.That(siren.ConnectionCount, Is.EqualTo(1), "every waiter got the one pooled connection in turn");
+        // One grant inline is a few dozen frames; 400 nested would be thousands.
+        Assert.That(deepest, Is.LessThan(300), "grants nested inside each other");
     }
 }
