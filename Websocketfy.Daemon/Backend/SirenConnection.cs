@@ -14,8 +14,10 @@ namespace Websocketfy.Daemon.Backend;
 /// </summary>
 internal sealed class SirenConnection : IDisposable
 {
-    // Linux: re-armed before every read so the ACK of SiREN's body write leaves at once and
-    // its Nagle-delayed prompt write follows without the ~40 ms delayed-ACK wait.
+    // Linux: armed before the first read of each reply so the ACK of SiREN's body write leaves at once and
+    // its Nagle-delayed prompt write follows without the ~40 ms delayed-ACK wait. Writing the command put
+    // the socket back in delayed-ACK ("pingpong") mode; arming takes it out, and nothing is written to SiREN
+    // again until the reply ends, so the later reads of the same reply need no second call.
     private const int IpProtoTcp = 6;
     private const int TcpQuickAck = 12;
     private const int ReadSize = 64 * 1024;
@@ -126,9 +128,9 @@ internal sealed class SirenConnection : IDisposable
         long total = 0;
         try
         {
+            ArmQuickAck();
             while (true)
             {
-                ArmQuickAck();
                 _silence.CancelAfter(silenceTimeout);
                 int n = await _socket.ReceiveAsync(_readBuffer.AsMemory(), SocketFlags.None, _silence.Token).ConfigureAwait(false);
                 if (n == 0) return RelayOutcome.ClosedEarly;
