@@ -94,6 +94,7 @@ public sealed partial class Gateway
         {
             if (sameRoot) _log.LogInformation("reload: root {Root} now leads to {RealRoot} (was {Previous})", next.Root, files.RealRoot, servedFrom);
             _context.Files = files;
+            _rootWatch.Follow(next.Root);
         });
     }
 

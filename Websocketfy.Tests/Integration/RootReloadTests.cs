@@ -43,6 +43,28 @@ public sealed class RootReloadTests
     }
 
     [Test]
+    public async Task RootSymlinkPointedAtAnotherFileSystem_IsUnavailableInHealthz_UntilAReloadServesFromThere()
+    {
+        await using var gateway = await StartOnALinkedRootAsync();
+        await using var client = await gateway.ConnectAsync();
+        string link = gateway.Files.PathOf("current");
+        File.Delete(link);
+        // /proc: a readable directory on a file system of its own, as a newly mounted share would be.
+        File.CreateSymbolicLink(link, "/proc");
+        Assert.That((await client.RequestAsync("REQUEST image.dcm")).Text, Is.EqualTo("v1"), "before the reload");
+        var before = await HttpAnswer.GetAsync(gateway.Port, "/healthz");
+        Assert.That((before.Status, before.Json.GetProperty("root").GetProperty("error").GetString()),
+                    Is.EqualTo((503, $"root '{link}' is no longer on the file system it was on at start-up or the last reload that changed it (unmounted?)")));
+
+        var outcome = await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions);
+
+        Assert.That(outcome.Applied, Is.True, outcome.Problem);
+        var after = await HttpAnswer.GetAsync(gateway.Port, "/healthz");
+        Assert.That((after.Status, after.Json.GetProperty("root").GetProperty("state").GetString()), Is.EqualTo((200, "ok")));
+        Assert.That((await client.RequestAsync("REQUEST image.dcm")).Text, Is.EqualTo("File not found!"), "no longer served from v1");
+    }
+
+    [Test]
     public async Task SameRootUnusableAtAReload_DoesNotRefuseTheReload_AndTheTreeInUseKeepsServing()
     {
         await using var gateway = await StartOnALinkedRootAsync();
