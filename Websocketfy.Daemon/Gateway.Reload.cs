@@ -73,7 +73,7 @@ public sealed partial class Gateway
 
     private ReloadStep PrepareFileTree(GatewayOptions current, GatewayOptions next)
     {
-        if (current.Root == next.Root) return ReloadStep.Nothing;
+        bool sameRoot = current.Root == next.Root;
         FileTree files;
         try
         {
@@ -81,10 +81,21 @@ public sealed partial class Gateway
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or UnauthorizedAccessException or IOException or ArgumentException)
         {
-            return ReloadStep.Refuse($"root {next.Root} is not usable: {ex.Message}");
+            // The same root, unusable just now (a share remounting): not a reason to refuse the rest of the
+            // reload; /healthz reports it, and the tree in use keeps answering.
+            return sameRoot ? ReloadStep.Nothing : ReloadStep.Refuse($"root {next.Root} is not usable: {ex.Message}");
         }
+        // The root is resolved once per tree (FileTree.RealRoot). The same configured root may now resolve
+        // elsewhere (a symlink pointed at a new directory): the reload is how that is taken up.
+        string servedFrom = _context.Files.RealRoot;
+        if (sameRoot && files.RealRoot == servedFrom) return ReloadStep.Nothing;
         // Transfers already running keep their open file; new REQUESTs resolve under the new root.
-        return ReloadStep.Apply(() => _context.Files = files);
+        return ReloadStep.Apply(() =>
+        {
+            if (sameRoot) _log.LogInformation("reload: root {Root} now leads to {RealRoot} (was {Previous})", next.Root, files.RealRoot, servedFrom);
+            _context.Files = files;
+            _rootWatch.Follow(next.Root);
+        });
     }
 
     private ReloadStep PrepareOrigins(GatewayOptions current, GatewayOptions next)

@@ -37,6 +37,8 @@ public sealed partial class Gateway : IAsyncDisposable
     private readonly SirenWatch _sirenWatch;
     private readonly Lifecycle _lifecycle = new();
     private readonly OperatorEndpoints _operator;
+    /// <summary>/healthz's view of the root; a reload that changes the tree in use moves it along.</summary>
+    private readonly RootWatch _rootWatch;
     /// <summary>The brute-force brake, kept across the access controls reloads make.</summary>
     private readonly AuthFailureLimiter _authLimiter;
     private readonly ILogger _auditLog;
@@ -92,7 +94,8 @@ public sealed partial class Gateway : IAsyncDisposable
         _pool = new SirenPool(options, Metrics, _sirenLog);
         _sirenWatch = new SirenWatch(_pool, _siren, live);
         _limiter = new ConnectionLimiter(live);
-        _operator = new OperatorEndpoints(Metrics, _pool, _siren, new RootWatch(options.Root), _lifecycle, live);
+        _rootWatch = new RootWatch(options.Root);
+        _operator = new OperatorEndpoints(Metrics, _pool, _siren, _rootWatch, _lifecycle, live);
         TlsEndpoint? tls = ReloadPlan.IsTls(options) ? new TlsEndpoint(options, loggers.CreateLogger("Websocketfy.Tls")) : null;
         _context = new SessionContext(live, files, new SirenRelay(_pool, live, _sirenLog, _siren),
                                       _pool, Metrics, HandshakePolicyFor(options), _registry, new TrustedProxies(live), _operator, _lifecycle,

@@ -29,10 +29,18 @@ internal readonly record struct FileStatus(FileKind Kind, long Size)
     }
 
     /// <summary>Status of the path itself (a symlink is reported as Other, not followed).</summary>
-    public static unsafe bool TryOfPath(byte* nulTerminatedPath, out FileStatus status, out int errno)
+    public static unsafe bool TryOfPath(byte* nulTerminatedPath, out FileStatus status, out int errno) =>
+        TryAt(Libc.AtFdCwd, nulTerminatedPath, Libc.AtSymlinkNoFollow, out status, out errno);
+
+    /// <summary>Status of what a path relative to <paramref name="dirFd"/> leads to, symlinks followed
+    /// (wherever they lead: this only looks, it opens nothing).</summary>
+    public static unsafe bool TryOfPathFollowed(int dirFd, byte* nulTerminatedPath, out FileStatus status, out int errno) =>
+        TryAt(dirFd, nulTerminatedPath, 0, out status, out errno);
+
+    private static unsafe bool TryAt(int dirFd, byte* nulTerminatedPath, int flags, out FileStatus status, out int errno)
     {
         byte* buffer = stackalloc byte[Libc.StatxBufferSize];
-        int rc = Libc.Statx(Libc.AtFdCwd, nulTerminatedPath, Libc.AtSymlinkNoFollow, Libc.StatxType | Libc.StatxMode | Libc.StatxSize, buffer);
+        int rc = Libc.Statx(dirFd, nulTerminatedPath, flags, Libc.StatxType | Libc.StatxMode | Libc.StatxSize, buffer);
         return Finish(rc, new ReadOnlySpan<byte>(buffer, Libc.StatxBufferSize), out status, out errno);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -29,10 +30,11 @@ public sealed class OpenedFile(SafeFileHandle handle, long length) : IDisposable
 /// <summary>Safe resolution of request paths under the read-only root (PROTOCOL.md section 1).</summary>
 public sealed class FileTree
 {
-    /// <summary>The root as configured (made absolute), UTF-8: request paths are joined under it.</summary>
-    private readonly byte[] _givenRoot;
-    /// <summary>realpath(3) of the root, exactly as the kernel spelled it: the containment reference.</summary>
+    /// <summary>realpath(3) of the root, exactly as the kernel spelled it: request paths are joined under
+    /// it, and it is the containment reference.</summary>
     private readonly byte[] _realRoot;
+    /// <summary>The same, NUL-terminated, for opening the root itself.</summary>
+    private readonly byte[] _realRootTerminated;
 
     /// <summary>Fixes the real root (every symlink in it resolved). Throws DirectoryNotFoundException /
     /// UnauthorizedAccessException when the root is unusable.</summary>
@@ -47,28 +49,39 @@ public sealed class FileTree
         // Not Path.GetFullPath: it folds ".." lexically, which disagrees with the filesystem when a
         // segment before the ".." is a symlink.
         string absolute = Path.IsPathRooted(root) ? root : Path.Join(Directory.GetCurrentDirectory(), root);
-        _givenRoot = Encoding.UTF8.GetBytes(absolute);
-        _realRoot = ResolveRoot(root, _givenRoot);
+        _realRoot = ResolveRoot(root, Encoding.UTF8.GetBytes(absolute));
+        _realRootTerminated = [.. _realRoot, 0];
         RealRoot = Encoding.UTF8.GetString(_realRoot);
     }
 
-    /// <summary>The root after resolving every symlink.</summary>
+    /// <summary>The root after resolving every symlink, once, here. Files are served from this directory
+    /// until the tree is built again (a reload): should the configured root be a symlink that is pointed
+    /// elsewhere while running, both ways of opening a file go on resolving under the directory it
+    /// pointed to when the tree was built (see Open).</summary>
     public string RealRoot { get; }
 
     /// <summary>Opens the file named by lexically checked segments (see RequestPath.Check). Never throws
-    /// for a bad path: returns null with the refusal cause. Resolves every symlink of the path with
-    /// realpath(3) and refuses a real path that is not inside RealRoot (separator-aware prefix check);
-    /// refuses non-regular files without opening them for reading where possible (a fifo must not block).</summary>
+    /// for a bad path: returns null with the refusal cause. Serves only a file whose path, every symlink
+    /// resolved, lies inside RealRoot; refuses non-regular files without opening them for reading where
+    /// possible (a fifo must not block).</summary>
     public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal) =>
         TryOpen(segments, out refusal, out _);
 
     /// <summary>As <see cref="TryOpen(IReadOnlyList{string}, out FileRefusal)"/>, and on refusal a short
     /// detail for the log (the failing step and errno; never the path, which may carry patient data).</summary>
-    public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal, out string? detail)
+    public OpenedFile? TryOpen(IReadOnlyList<string> segments, out FileRefusal refusal, out string? detail) =>
+        TryOpen(segments, BeneathRoot.Available, out refusal, out detail, out _);
+
+    /// <summary>As the public TryOpen; <paramref name="beneathRootFirst"/> false takes the careful route
+    /// only (as on a kernel without openat2), and <paramref name="openedBeneathRoot"/> says which route
+    /// opened the file: the tests compare the two.</summary>
+    internal OpenedFile? TryOpen(IReadOnlyList<string> segments, bool beneathRootFirst, out FileRefusal refusal, out string? detail,
+        out bool openedBeneathRoot)
     {
+        openedBeneathRoot = false;
         try
         {
-            return Open(segments, out refusal, out detail);
+            return Open(segments, beneathRootFirst, out refusal, out detail, out openedBeneathRoot);
         }
         catch (Exception exception)
         {
@@ -78,10 +91,31 @@ public sealed class FileTree
         }
     }
 
-    private unsafe OpenedFile? Open(IReadOnlyList<string> segments, out FileRefusal refusal, out string? detail)
+    /// <summary>
+    /// Two routes to the same answer. First the quick one, <see cref="BeneathRoot"/>: the kernel opens the
+    /// relative path below the real root and fails whatever would leave it. It never refuses; anything it
+    /// cannot open (a refusal to be, or a case it does not handle, such as an absolute symlink pointing
+    /// back inside the root) goes the careful route, which resolves the whole path with realpath(3),
+    /// checks it lies inside the real root, looks and then opens. So every refusal, and its log detail,
+    /// comes from the careful route alone, and only what it would serve is served quicker.
+    ///
+    /// Both start from the real root fixed when the tree was built, not from the root as configured: if
+    /// that is a symlink pointed elsewhere while running, files keep coming from the directory it pointed
+    /// to then, by either route, until a reload builds the tree again (Gateway.Reload re-resolves the root
+    /// even when its configured path is unchanged). Joining under the configured root instead would make
+    /// the careful route refuse every file as outside the root until then, and the quick route, opening
+    /// the real root, disagree with it. A part of the real root's own path that has become a symlink is
+    /// refused by both (the quick route does not follow it, the careful one finds the file outside).
+    /// </summary>
+    // SkipLocalsInit: the two path buffers (8 KiB) need no zeroing per file; each is read only up to the
+    // NUL that TryJoinUnderRoot or realpath(3) wrote.
+    [SkipLocalsInit]
+    private unsafe OpenedFile? Open(IReadOnlyList<string> segments, bool beneathRootFirst, out FileRefusal refusal, out string? detail,
+        out bool openedBeneathRoot)
     {
+        openedBeneathRoot = false;
         Span<byte> joined = stackalloc byte[Libc.PathMax];
-        if (!TryJoinUnderRoot(_givenRoot, segments, joined, out refusal, out detail))
+        if (!TryJoinUnderRoot(_realRoot, segments, joined, out refusal, out detail))
         {
             return null;
         }
@@ -89,6 +123,20 @@ public sealed class FileTree
         byte* resolved = stackalloc byte[Libc.PathMax];
         fixed (byte* joinedPath = joined)
         {
+            // "realRoot/relative\0": with no segment at all the path is the root itself, a directory,
+            // which is the careful route's to refuse.
+            if (beneathRootFirst && joined[_realRoot.Length] == (byte)'/')
+            {
+                fixed (byte* realRoot = _realRootTerminated)
+                {
+                    if (BeneathRoot.TryOpen(realRoot, joinedPath + _realRoot.Length + 1) is { } opened)
+                    {
+                        openedBeneathRoot = true;
+                        return opened;
+                    }
+                }
+            }
+
             if (Libc.RealPath(joinedPath, resolved) == null)
             {
                 int realpathErrno = Marshal.GetLastPInvokeError();
@@ -166,18 +214,18 @@ public sealed class FileTree
         }
     }
 
-    /// <summary>Writes "givenRoot/seg1/seg2...\0" into <paramref name="destination"/>. Empty segments are
+    /// <summary>Writes "root/seg1/seg2...\0" into <paramref name="destination"/>. Empty segments are
     /// skipped (PROTOCOL.md tolerates "a//b"). A segment that would break the lexical rules (the caller
     /// should have refused it already) is refused here too, as a second line of defence.</summary>
-    internal static bool TryJoinUnderRoot(ReadOnlySpan<byte> givenRoot, IReadOnlyList<string> segments, Span<byte> destination,
+    internal static bool TryJoinUnderRoot(ReadOnlySpan<byte> root, IReadOnlyList<string> segments, Span<byte> destination,
         out FileRefusal refusal, out string? detail)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        if (!givenRoot.TryCopyTo(destination))
+        if (!root.TryCopyTo(destination))
         {
             return RefuseTooLong(out refusal, out detail);
         }
-        int length = givenRoot.Length;
+        int length = root.Length;
         for (int i = 0; i < segments.Count; i++)
         {
             string segment = segments[i];

@@ -4,7 +4,7 @@ namespace Websocketfy.Daemon.Files;
 
 /// <summary>The few libc calls the file tree needs that .NET does not expose: realpath(3) to resolve
 /// every symlink of a path, open(2) with O_NOFOLLOW|O_NONBLOCK (File.OpenHandle follows links and
-/// blocks on a fifo), statx(2) to learn an open handle's type (.NET 10 has no public API for that), and
+/// blocks on a fifo), openat2(2) to let the kernel keep a lookup beneath the root, statx(2) to learn an open handle's type (.NET 10 has no public API for that), and
 /// sendfile(2), send(2) with MSG_MORE (which .NET's SocketFlags cannot express), and poll(2) on one descriptor for several events at once. Linux only; statx is used instead of fstat because its struct layout is the same on
 /// every architecture, while struct stat is not.</summary>
 internal static unsafe partial class Libc
@@ -35,6 +35,18 @@ internal static unsafe partial class Libc
         var other => throw new PlatformNotSupportedException($"open(2) flags are not known for {other}"),
     };
 
+    /// <summary>O_DIRECTORY differs between architectures too.</summary>
+    public static int ODirectory => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x10000,
+        Architecture.Arm64 => 0x4000,
+        var other => throw new PlatformNotSupportedException($"open(2) flags are not known for {other}"),
+    };
+
+    /// <summary>O_PATH: a descriptor that only names a place (for *at calls); nothing is opened for reading,
+    /// and only search permission on the way to it is needed.</summary>
+    public const int OPath = 0x200000;
+
     public const uint StatxType = 0x1;
     public const uint StatxMode = 0x2;
     public const uint StatxIno = 0x100;
@@ -57,6 +69,40 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     public static partial int Open(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    /// <summary>openat2's number, the same on x86-64 and arm64 (syscalls added since Linux 5.1 have one
+    /// number on nearly every architecture). glibc has no wrapper for it, so it goes through syscall(2).</summary>
+    public const nint SysOpenAt2 = 437;
+
+    /// <summary>struct open_how: three __u64, 24 bytes, the size passed as openat2's last argument.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    /// <summary>No symlink may be followed anywhere on the path (not even a "magic" /proc one).</summary>
+    public const ulong ResolveNoSymlinks = 0x04;
+    /// <summary>No /proc/PID/fd-style "magic" link may be followed: they can point anywhere.</summary>
+    public const ulong ResolveNoMagicLinks = 0x02;
+    /// <summary>Every step of the lookup, symlinks followed, must stay below the directory descriptor:
+    /// ".." may not climb above it and an absolute symlink is refused outright (EXDEV), even one that
+    /// points back inside.</summary>
+    public const ulong ResolveBeneath = 0x08;
+
+    /// <summary>openat2(2) through syscall(2). syscall is variadic; a fixed signature of word-sized
+    /// arguments is what both x86-64 (glibc's syscall is assembly that just moves registers) and arm64
+    /// (variadic arguments go where named ones would) pass correctly. -1 with errno on failure.</summary>
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    public static partial nint OpenAt2(nint number, nint dirFd, byte* path, OpenHow* how, nuint size);
+
+    public static int OpenAt2(int dirFd, byte* path, OpenHow* how) =>
+        (int)OpenAt2(SysOpenAt2, dirFd, path, how, (nuint)sizeof(OpenHow));
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int dirFd, byte* path, int flags, uint mask, byte* buffer);

@@ -36,4 +36,19 @@ public sealed class RootWatchTests
         tree.Link("root", local);
         Assert.That(watch.Problem(), Is.Null, "back where it was");
     }
+
+    [Test]
+    public void AfterFollowingARoot_ItsFileSystemIsTheReference()
+    {
+        // A reload that put the tree at /proc's side in use: /healthz must not call that an unmount.
+        using var tree = new TempTree();
+        var watch = new RootWatch(tree.Dir("local"));
+        watch.Follow("/proc");
+        Assert.That(watch.Problem(), Is.Null);
+        string root = tree.Link("root", "/proc");
+        watch.Follow(root);
+        File.Delete(root);
+        tree.Link("root", tree.PathOf("local"));
+        Assert.That(watch.Problem(), Does.Contain($"root '{root}' is no longer on the file system"), "the followed root is the one watched");
+    }
 }
