@@ -8,8 +8,14 @@ namespace Websocketfy.Daemon.Network;
 internal sealed class Listener : IDisposable
 {
     private readonly Socket _socket;
+    private volatile bool _disposed;
 
-    private Listener(Socket socket) => _socket = socket;
+    private Listener(Socket socket)
+    {
+        _socket = socket;
+        // Kept: the accept loop logs it after a failure, when the socket may already be closed.
+        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
 
     /// <summary>Binds and listens; throws SocketException (AddressAlreadyInUse, AccessDenied, ...) at once,
     /// so the daemon can refuse to start with a clear message.</summary>
@@ -30,7 +36,7 @@ internal sealed class Listener : IDisposable
         }
     }
 
-    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+    public int Port { get; }
 
     /// <summary>Hands every accepted connection to <paramref name="admit"/> until <paramref name="ct"/> is cancelled
     /// or the listener disposed. A failed accept (out of descriptors and the like) is logged and retried shortly,
@@ -45,6 +51,9 @@ internal sealed class Listener : IDisposable
                 socket = await _socket.AcceptAsync(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException) { return; }
+            // Closed under a pending accept (shutdown): depending on the moment, that is a SocketException
+            // (OperationAborted) rather than one of the above. Not a failure to log and retry.
+            catch (SocketException) when (_disposed || ct.IsCancellationRequested) { return; }
             catch (SocketException ex)
             {
                 log.LogWarning("accept on port {Port} failed: {Error}", Port, ex.Message);
@@ -55,5 +64,9 @@ internal sealed class Listener : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _socket.Dispose();
+    }
 }
