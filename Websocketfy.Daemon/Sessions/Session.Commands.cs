@@ -84,7 +84,9 @@ internal sealed partial class Session
         _commandCount++;
         var command = CommandClassifier.Classify(message.Payload.Span);
         AccessVerdict access = CommandAccess.Check(command.Kind, message.Payload.Span, _identity.Permissions);
-        DateTimeOffset startedAt = _context.Audit is null ? default : _context.Clock.GetUtcNow();
+        // Read whether or not an audit log is open now: a reload may open one before this command ends, and the
+        // command is audited in the log current when it ends (it had no start time then: 0001-01-01).
+        DateTimeOffset startedAt = _context.Clock.GetUtcNow();
         long started = Stopwatch.GetTimestamp();
         // Null when an SQL reply went out whole: its text ("reply N bytes") is made only if the line is logged.
         string? outcome;
