@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Threading.Tasks.Sources;
 using Microsoft.Win32.SafeHandles;
 using Websocketfy.Daemon.Network;
 using Websocketfy.Daemon.Ops;
@@ -15,7 +16,10 @@ internal enum ReplyFailure { None, Unavailable, Silent, ClosedEarly, TooLarge, C
 /// bytes when its socket can. Unread bytes stay in memory up to a bound, then go to a
 /// temporary file that is deleted on dispose. One producer, one consumer.
 /// </summary>
-internal sealed class ReplySpool : IDisposable
+/// <remarks>The reader waits on the spool itself (<see cref="IValueTaskSource"/>, reset for every wait): a reader
+/// waits once or twice per relayed query, and a TaskCompletionSource awaited with a token was a third of the
+/// bytes a query allocated.</remarks>
+internal sealed class ReplySpool : IDisposable, IValueTaskSource
 {
     private readonly object _gate = new();
     private readonly int _memoryLimit;
@@ -28,7 +32,10 @@ internal sealed class ReplySpool : IDisposable
     private long _fileWritten, _fileRead;
     private bool _complete;
     private ReplyFailure _failure;
-    private TaskCompletionSource? _waiter;
+    // The reader's wait: armed under _gate by the reader, completed once by whoever sets _readerWaiting back to false.
+    // Continuations run synchronously: the reader goes on on the thread that appended (no hop to the pool per reply).
+    private ManualResetValueTaskSourceCore<bool> _wait;
+    private bool _readerWaiting;
     private bool _disposed;
 
     public ReplySpool(int memoryLimit, string spoolDirectory, Metrics metrics)
@@ -99,12 +106,34 @@ internal sealed class ReplySpool : IDisposable
         lock (_gate) _fileWritten += bytes.Length;
     }
 
+    /// <summary>Lets a waiting reader go on (outside the lock, so that it may take the lock at once).</summary>
     private void Wake()
     {
-        TaskCompletionSource? waiter;
-        lock (_gate) { waiter = _waiter; _waiter = null; }
-        waiter?.TrySetResult();
+        lock (_gate)
+        {
+            if (!_readerWaiting) return;
+            _readerWaiting = false;
+        }
+        _wait.SetResult(true);
     }
+
+    private static void WakeCancelled(object? state, CancellationToken ct)
+    {
+        var spool = (ReplySpool)state!;
+        lock (spool._gate)
+        {
+            if (!spool._readerWaiting) return;
+            spool._readerWaiting = false;
+        }
+        spool._wait.SetException(new OperationCanceledException(ct));
+    }
+
+    void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _wait.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wait.OnCompleted(continuation, state, token, flags);
 
     /// <summary>Copies the next unread bytes into <paramref name="destination"/>. Waits while nothing is
     /// unread and the reply goes on. Returns 0 at the end of a complete reply, or of a failed one
@@ -115,7 +144,7 @@ internal sealed class ReplySpool : IDisposable
     {
         while (true)
         {
-            Task wait;
+            short version;
             lock (_gate)
             {
                 // What SiREN sent before a silence or a drop still goes out (then the 1011 says why);
@@ -124,12 +153,17 @@ internal sealed class ReplySpool : IDisposable
                 if (_memory.Count > 0) return ReadFromMemory(destination.Span);
                 if (_fileRead < _fileWritten) break;
                 if (_complete || _failure != ReplyFailure.None) return 0;
-                // Synchronous continuations: the reader goes on on the thread that appended (no hop to the pool
-                // per reply). Wake completes the waiter outside the lock, so the reader may take it at once.
-                _waiter ??= new TaskCompletionSource();
-                wait = _waiter.Task;
+                ct.ThrowIfCancellationRequested();
+                // The previous wait has been read (one reader), so the source can be used again.
+                _wait.Reset();
+                _readerWaiting = true;
+                version = _wait.Version;
             }
-            await wait.WaitAsync(ct).ConfigureAwait(false);
+            // A registration on the same token source reuses its node: nothing allocated per wait.
+            using (ct.UnsafeRegister(WakeCancelled, this))
+            {
+                await new ValueTask(this, version).ConfigureAwait(false);
+            }
         }
         // The reader may run on a socket engine thread (after its last frame went out): the disk read may not.
         await new ThreadPoolHop();
