@@ -109,23 +109,25 @@ internal sealed class ReplySpool : IDisposable, IValueTaskSource
     /// <summary>Lets a waiting reader go on (outside the lock, so that it may take the lock at once).</summary>
     private void Wake()
     {
-        lock (_gate)
-        {
-            if (!_readerWaiting) return;
-            _readerWaiting = false;
-        }
-        _wait.SetResult(true);
+        if (TakeWaitingReader()) _wait.SetResult(true);
     }
 
     private static void WakeCancelled(object? state, CancellationToken ct)
     {
         var spool = (ReplySpool)state!;
-        lock (spool._gate)
+        if (spool.TakeWaitingReader()) spool._wait.SetException(new OperationCanceledException(ct));
+    }
+
+    /// <summary>True for the one caller that is to complete the reader's current wait (an append or the
+    /// reader's cancellation, whichever comes first).</summary>
+    private bool TakeWaitingReader()
+    {
+        lock (_gate)
         {
-            if (!spool._readerWaiting) return;
-            spool._readerWaiting = false;
+            if (!_readerWaiting) return false;
+            _readerWaiting = false;
+            return true;
         }
-        spool._wait.SetException(new OperationCanceledException(ct));
     }
 
     void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);

@@ -25,16 +25,23 @@ public sealed class OpenedFile(SafeFileHandle handle, long length) : IDisposable
     /// <summary>The size when opened (fstat on the open handle, not the path).</summary>
     public long Length { get; } = length;
     public void Dispose() => Handle.Dispose();
+
+    /// <summary>Whether a file being sent no longer has the size it was opened with, asked before its last
+    /// piece. A last piece that is also the first is not asked about: the open measured the file just before,
+    /// and asking again would only cost an fstat and an lseek per file.</summary>
+    public static bool ChangedBeforeLastPiece(SafeFileHandle handle, long lastPieceOffset, long openedLength) =>
+        lastPieceOffset > 0 && RandomAccess.GetLength(handle) != openedLength;
 }
 
 /// <summary>Safe resolution of request paths under the read-only root (PROTOCOL.md section 1).</summary>
 public sealed class FileTree
 {
-    /// <summary>realpath(3) of the root, exactly as the kernel spelled it: request paths are joined under
-    /// it, and it is the containment reference.</summary>
-    private readonly byte[] _realRoot;
-    /// <summary>The same, NUL-terminated, for opening the root itself.</summary>
+    /// <summary>realpath(3) of the root, exactly as the kernel spelled it, and a NUL (for opening the root
+    /// itself); without the NUL (<see cref="RealRootPath"/>) request paths are joined under it, and it is
+    /// the containment reference.</summary>
     private readonly byte[] _realRootTerminated;
+
+    private ReadOnlySpan<byte> RealRootPath => _realRootTerminated.AsSpan(0, _realRootTerminated.Length - 1);
 
     /// <summary>Fixes the real root (every symlink in it resolved). Throws DirectoryNotFoundException /
     /// UnauthorizedAccessException when the root is unusable.</summary>
@@ -49,9 +56,8 @@ public sealed class FileTree
         // Not Path.GetFullPath: it folds ".." lexically, which disagrees with the filesystem when a
         // segment before the ".." is a symlink.
         string absolute = Path.IsPathRooted(root) ? root : Path.Join(Directory.GetCurrentDirectory(), root);
-        _realRoot = ResolveRoot(root, Encoding.UTF8.GetBytes(absolute));
-        _realRootTerminated = [.. _realRoot, 0];
-        RealRoot = Encoding.UTF8.GetString(_realRoot);
+        _realRootTerminated = ResolveRoot(root, Encoding.UTF8.GetBytes(absolute));
+        RealRoot = Encoding.UTF8.GetString(RealRootPath);
     }
 
     /// <summary>The root after resolving every symlink, once, here. Files are served from this directory
@@ -115,7 +121,8 @@ public sealed class FileTree
     {
         openedBeneathRoot = false;
         Span<byte> joined = stackalloc byte[Libc.PathMax];
-        if (!TryJoinUnderRoot(_realRoot, segments, joined, out refusal, out detail))
+        int rootLength = RealRootPath.Length;
+        if (!TryJoinUnderRoot(RealRootPath, segments, joined, out refusal, out detail))
         {
             return null;
         }
@@ -125,11 +132,11 @@ public sealed class FileTree
         {
             // "realRoot/relative\0": with no segment at all the path is the root itself, a directory,
             // which is the careful route's to refuse.
-            if (beneathRootFirst && joined[_realRoot.Length] == (byte)'/')
+            if (beneathRootFirst && joined[rootLength] == (byte)'/')
             {
                 fixed (byte* realRoot = _realRootTerminated)
                 {
-                    if (BeneathRoot.TryOpen(realRoot, joinedPath + _realRoot.Length + 1) is { } opened)
+                    if (BeneathRoot.TryOpen(realRoot, joinedPath + rootLength + 1) is { } opened)
                     {
                         openedBeneathRoot = true;
                         return opened;
@@ -145,7 +152,7 @@ public sealed class FileTree
         }
 
         ReadOnlySpan<byte> realPath = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved);
-        if (!RootContainment.IsInside(realPath, _realRoot))
+        if (!RootContainment.IsInside(realPath, RealRootPath))
         {
             refusal = FileRefusal.OutsideRoot;
             detail = "a symlink leads out of the root";
@@ -322,6 +329,7 @@ public sealed class FileTree
             int errno = Marshal.GetLastPInvokeError();
             throw new UnauthorizedAccessException($"The root directory '{root}' is not readable by this process ({Errno.Name(errno)}).");
         }
-        return MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved).ToArray();
+        // With its NUL: the root is opened by this path too (BeneathRoot).
+        return [.. MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved), 0];
     }
 }

@@ -27,19 +27,15 @@ internal static unsafe partial class Libc
     public const int ONonBlock = 0x800;
     public const int OCloExec = 0x80000;
 
-    /// <summary>O_NOFOLLOW is one of the few open flags whose value differs between architectures.</summary>
-    public static int ONoFollow => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 0x20000,
-        Architecture.Arm64 => 0x8000,
-        var other => throw new PlatformNotSupportedException($"open(2) flags are not known for {other}"),
-    };
+    /// <summary>O_NOFOLLOW and O_DIRECTORY are two of the few open flags whose values differ between architectures.</summary>
+    public static int ONoFollow => OpenFlagOf(x64: 0x20000, arm64: 0x8000);
 
-    /// <summary>O_DIRECTORY differs between architectures too.</summary>
-    public static int ODirectory => RuntimeInformation.ProcessArchitecture switch
+    public static int ODirectory => OpenFlagOf(x64: 0x10000, arm64: 0x4000);
+
+    private static int OpenFlagOf(int x64, int arm64) => RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 => 0x10000,
-        Architecture.Arm64 => 0x4000,
+        Architecture.X64 => x64,
+        Architecture.Arm64 => arm64,
         var other => throw new PlatformNotSupportedException($"open(2) flags are not known for {other}"),
     };
 

@@ -87,8 +87,7 @@ internal sealed class FileReply(SessionContext context, FrameSender sender, stri
                 await new ThreadPoolHop();
                 int got = ReadFully(handle, buffer.AsSpan(room, want), offset);
                 bool last = offset + got == length;
-                // The size again before the last piece, unless that is the first: the open measured it just before.
-                if (got != want || (last && offset > 0 && RandomAccess.GetLength(handle) != length)) return false;
+                if (got != want || (last && OpenedFile.ChangedBeforeLastPiece(handle, offset, length))) return false;
                 await sender.SendFrameInPlaceAsync(offset == 0 ? Opcode.Binary : Opcode.Continuation, last,
                                                    buffer.AsMemory(0, room + got), ct).ConfigureAwait(false);
                 offset += got;

@@ -146,9 +146,8 @@ internal sealed class FrameSender
             {
                 long piece = Math.Min(pieceSize, length - offset);
                 // One size check per transfer, before the last piece; a file that shrinks earlier ends sendfile
-                // at its new end, which throws FileChangedException too. A file sent in one piece was measured
-                // when it was opened, just before: checking again would only cost an fstat and an lseek per file.
-                if (offset > 0 && offset + piece == length && RandomAccess.GetLength(file) != length)
+                // at its new end, which throws FileChangedException too.
+                if (offset + piece == length && OpenedFile.ChangedBeforeLastPiece(file, offset, length))
                     throw new FileChangedException(length, offset);
                 long sent;
                 BeginWrite();

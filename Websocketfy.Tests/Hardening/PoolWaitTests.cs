@@ -51,10 +51,11 @@ public sealed class PoolWaitTests
         using var pool = new SirenPool(options, new Metrics(), NullLogger.Instance);
 
         var (held, _) = await pool.AcquireAsync(CancellationToken.None);
-        int deepest = 0;
+        int deepest = 0, grantedInsideTheRelease = 0, releasingThread = 0;
         async Task TakeAndGiveBackAsync()
         {
             var (connection, _) = await pool.AcquireAsync(CancellationToken.None).ConfigureAwait(false);
+            if (Environment.CurrentManagedThreadId == Volatile.Read(ref releasingThread)) Interlocked.Increment(ref grantedInsideTheRelease);
             int depth = new StackTrace().FrameCount;
             Interlocked.Exchange(ref deepest, Math.Max(Volatile.Read(ref deepest), depth));
             pool.Release(connection, reusable: true);
@@ -62,12 +63,15 @@ public sealed class PoolWaitTests
         var waiting = Enumerable.Range(0, Waiters).Select(_ => TakeAndGiveBackAsync()).ToArray();
         Assert.That(pool.WaitingCount, Is.EqualTo(Waiters));
 
+        Volatile.Write(ref releasingThread, Environment.CurrentManagedThreadId);
         pool.Release(held, reusable: true);
+        Volatile.Write(ref releasingThread, 0);
         await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.That((pool.WaitingCount, pool.BusyCount), Is.EqualTo((0, 0)));
         Assert.That(siren.ConnectionCount, Is.EqualTo(1), "every waiter got the one pooled connection in turn");
         // One grant inline is a few dozen frames; 400 nested would be thousands.
         Assert.That(deepest, Is.LessThan(300), "grants nested inside each other");
+        Assert.That(grantedInsideTheRelease, Is.EqualTo(1), "the first waiter goes on inside the Release that freed its slot, without a hop to the pool");
     }
 }

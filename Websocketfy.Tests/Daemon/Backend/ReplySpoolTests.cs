@@ -53,6 +53,36 @@ public sealed class ReplySpoolTests
     }
 
     [Test]
+    public async Task WaitingReader_WhoseTokenIsCancelled_StopsWaiting()
+    {
+        using var spool = new ReplySpool(1 << 20, Path.GetTempPath(), new Metrics());
+        using var clientGone = new CancellationTokenSource();
+        var reading = spool.ReadAsync(new byte[64], clientGone.Token).AsTask();
+        Assert.That(reading.IsCompleted, Is.False, "nothing appended: the reader waits");
+        clientGone.Cancel();
+        Assert.That(async () => await reading.WaitAsync(TimeSpan.FromSeconds(30)), Throws.InstanceOf<OperationCanceledException>());
+        // The spool is still sound for what comes after (the relay appends and completes it).
+        spool.Append("late"u8, final: true);
+        Assert.That(await spool.ReadAsync(new byte[64], CancellationToken.None), Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task ReaderWaitingAgainAndAgain_GetsEveryPieceInOrder()
+    {
+        using var spool = new ReplySpool(1 << 20, Path.GetTempPath(), new Metrics());
+        using var token = new CancellationTokenSource();
+        var piece = new byte[16];
+        for (int i = 0; i < 1000; i++)
+        {
+            var reading = spool.ReadAsync(piece, token.Token).AsTask();
+            Assert.That(reading.IsCompleted, Is.False, $"wait {i}: nothing unread, the reader waits");
+            spool.Append(BitConverter.GetBytes(i), final: false);
+            Assert.That(await reading.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(4));
+            Assert.That(BitConverter.ToInt32(piece), Is.EqualTo(i));
+        }
+    }
+
+    [Test]
     public async Task LastBytesAndTheEnd_AreSeenTogether()
     {
         using var spool = new ReplySpool(1 << 20, Path.GetTempPath(), new Metrics());

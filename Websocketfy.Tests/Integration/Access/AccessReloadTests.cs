@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Websocketfy.Daemon.Auth;
+using Websocketfy.SirenDemo;
 using Websocketfy.Tests.Support;
 
 namespace Websocketfy.Tests.Integration.Access;
@@ -39,6 +40,28 @@ public sealed class AccessReloadTests
         Assert.That((await admin.RequestAsync("SELECT 1")).Text, Is.EqualTo("1\n1\n"), "open connections are not re-checked");
         await using var again = await gateway.ConnectWithTokenAsync(tokens["admin"]);
         Assert.That(again.Socket.State, Is.EqualTo(WebSocketState.Open));
+    }
+
+    [Test]
+    public async Task ACommandRunningWhenTheAuditLogIsTurnedOn_IsAuditedThereWithItsStartTime()
+    {
+        using var dir = new TempTree();
+        string log = Path.Combine(dir.Root, "audit.log");
+        await using var gateway = await GatewayHarness.StartAsync(
+            options => options with { AuditSqlText = true },
+            peer: new SirenPeerOptions { Fault = SirenFault.HoldMidReply, HoldMidReplyAfterBytes = 2 });
+        await using var client = await gateway.ConnectAsync();
+        await client.SendTextAsync("SELECT 1");
+        await gateway.Siren.WaitForCommandsAsync(1, TimeSpan.FromSeconds(30));
+
+        Assert.That((await gateway.Gateway.ReloadAsync(gateway.Gateway.CurrentOptions with { AuditLog = log })).Applied, Is.True);
+        gateway.Siren.Fault = SirenFault.None;
+        gateway.Siren.ReleaseHeldReply();
+        Assert.That((await client.ReceiveAsync()).Text, Is.EqualTo("1\n1\n"));
+
+        Assert.That(await Wait.UntilAsync(() => File.ReadAllText(log).Contains("SELECT 1"), TimeSpan.FromSeconds(30)), Is.True,
+            "the command ended after the reload: it is audited in the log that reload opened");
+        Assert.That(File.ReadAllText(log), Does.Not.Contain("0001-01-01"), "with the time it began, read although no log was open then");
     }
 
     [Test]
